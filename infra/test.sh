@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test against a private, throwaway PostgreSQL (fsync off) and ends with "N passed, N failed".
+#   infra/test.sh                 all tests
+#   infra/test.sh --filter X      passed on to dotnet test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source infra/lib.sh
+
+ROOT=$PWD/.local/test-pg
+PORT=${BP_TEST_PG_PORT:-5499}
+RESULTS=$PWD/.local/test-results
+
+ensure_dotnet
+pg_start "$ROOT" "$PORT" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+trap 'pg_stop "$ROOT"' EXIT
+export BP_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Include Error Detail=true"
+
+rm -rf "$RESULTS"
+status=0
+dotnet test BenefitProgram.sln --nologo -v q \
+  --blame-hang-timeout 5m \
+  --logger "trx" --logger "console;verbosity=minimal" \
+  --results-directory "$RESULTS" "$@" || status=$?
+
+# dotnet test prints no line CI can count: sum the trx counters of every test project.
+python3 - "$RESULTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find(".//{*}Counters")
+    if c is None: continue
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BenefitProgram.Common;
+using BenefitProgram.Common.Http;
+using BenefitProgram.Common.Jobs;
+using BenefitProgram.Common.Messaging;
+using BenefitProgram.Common.Persistence;
+using BenefitProgram.Common.Security;
+using Hangfire;
+using Hangfire.PostgreSql;
+using MassTransit;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Scalar.AspNetCore;
+
+namespace BenefitProgram.Host.Infrastructure;
+
+public static class PlatformInfrastructure
+{
+    public const string ConnectionStringName = "BenefitProgram";
+
+    public static WebApplicationBuilder AddPlatformInfrastructure(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var role = configuration.GetHostRole();
+
+        builder.Logging.ClearProviders();
+        if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+
+        var connectionString = configuration.GetConnectionString(ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+
+        services.Configure<OutboxOptions>(o => o.DispatchEnabled = role.RunsBackgroundWork());
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // A field the endpoint does not know is refused, so nobody can slip in an id, a status or an amount.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<PostgresReadyCheck>("postgres", tags: ["ready"]);
+
+        services.AddHangfireWithPostgres(connectionString, configuration, role);
+        return builder;
+    }
+
+    private static void AddHangfireWithPostgres(this IServiceCollection services, string connectionString, IConfiguration configuration, HostRole role)
+    {
+        var pollMs = configuration.GetValue("Jobs:QueuePollIntervalMs", 1000);
+        // One storage and one activator per host (not Hangfire's process-wide statics), so several hosts can share a test process.
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromMilliseconds(pollMs),
+            InvisibilityTimeout = TimeSpan.FromMinutes(30),
+        };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(
+            new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseActivator(sp.GetRequiredService<JobActivator>())
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
+        if (role.RunsBackgroundWork())
+        {
+            services.AddHangfireServer((sp, o) =>
+            {
+                o.WorkerCount = configuration.GetValue("Jobs:WorkerCount", 2);
+                o.SchedulePollingInterval = TimeSpan.FromMilliseconds(Math.Max(pollMs, 100));
+            });
+        }
+    }
+
+    /// <summary>One MassTransit bus: in-memory by default, RabbitMQ when Messaging:Transport = RabbitMq.</summary>
+    public static WebApplicationBuilder AddMessageBus(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator> consumers)
+    {
+        var configuration = builder.Configuration;
+        var runsConsumers = configuration.GetHostRole().RunsBackgroundWork();
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            if (runsConsumers)
+            {
+                consumers(bus);
+            }
+
+            if (string.Equals(configuration["Messaging:Transport"], "RabbitMq", StringComparison.OrdinalIgnoreCase))
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    var rabbit = configuration.GetSection("Messaging:RabbitMq");
+                    cfg.Host(rabbit["Host"] ?? "127.0.0.1", rabbit.GetValue<ushort>("Port", 5672), rabbit["VirtualHost"] ?? "/", h =>
+                    {
+                        h.Username(rabbit["Username"] ?? "guest");
+                        h.Password(rabbit["Password"] ?? "guest");
+                    });
+                    cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication UsePlatformInfrastructure(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            await next(context);
+        });
+        app.UseIdempotencyBuffering();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("BenefitProgram API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        // The Hangfire dashboard is part of the operator area: operators of a program only.
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/ops/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            AppPath = "/ops",
+            DashboardTitle = "BenefitProgram jobs",
+        });
+        return app;
+    }
+
+    /// <summary>Applies every module's migrations, in module order.</summary>
+    public static async Task MigrateAsync(this WebApplication app)
+    {
+        foreach (var module in app.Services.GetServices<IModuleDatabase>())
+        {
+            await module.MigrateAsync(app.Services, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Migrates (unless switched off), seeds the demo program when asked and the database is empty, registers recurring jobs.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var configuration = app.Configuration;
+        if (configuration.GetValue("Database:MigrateOnStartup", true))
+        {
+            await app.MigrateAsync();
+        }
+
+        if (configuration.GetValue("Database:SeedDemo", false))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().OrderBy(s => s.Order))
+            {
+                await seeder.SeedAsync(CancellationToken.None);
+            }
+        }
+
+        if (configuration.GetHostRole().RunsBackgroundWork())
+        {
+            var manager = new RecurringJobManager(app.Services.GetRequiredService<JobStorage>());
+            var timeZone = TimeZoneInfo.FindSystemTimeZoneById(configuration["Jobs:TimeZone"] ?? "UTC");
+            foreach (var job in app.Services.GetServices<IRecurringJobDefinition>())
+            {
+                job.Register(manager, timeZone);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using BenefitProgram.Catalog;
+using BenefitProgram.Host.Infrastructure;
+using BenefitProgram.Members;
+using BenefitProgram.Platform;
+using BenefitProgram.Reporting;
+using BenefitProgram.Rewards;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Cross-cutting: PostgreSQL, ProblemDetails, OpenAPI, health, logging, Hangfire, MassTransit.
+builder.AddPlatformInfrastructure();
+
+// The modules. Each owns its schema, endpoints, jobs and consumers.
+builder.Services
+    .AddPlatform()
+    .AddMembers()
+    .AddCatalog()
+    .AddRewards()
+    .AddReporting();
+
+builder.AddMessageBus(bus =>
+{
+    bus.AddMembersConsumers();
+    bus.AddCatalogConsumers();
+    bus.AddRewardsConsumers();
+    bus.AddReportingConsumers();
+});
+
+var app = builder.Build();
+
+app.UsePlatformInfrastructure();
+
+var api = app.MapGroup("/api/v1");
+api.MapPlatform();
+api.MapMembers();
+api.MapCatalog();
+api.MapRewards();
+api.MapReporting();
+
+if (args.Contains("migrate"))
+{
+    await app.MigrateAsync();
+    return;
+}
+
+await app.PrepareDatabaseAsync();
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,49 @@
+namespace BenefitProgram.Platform.Contracts;
+
+/// <summary>A program (tenant): one co-branding company's benefit program with its own branding.</summary>
+public sealed record ProgramInfo(
+    Guid Id,
+    string Slug,
+    string Name,
+    string? LogoUrl,
+    string PrimaryColor,
+    string AccentColor,
+    string Currency,
+    string DefaultLanguage,
+    string TimeZone);
+
+/// <summary>Read access to programs for other modules.</summary>
+public interface IProgramDirectory
+{
+    Task<ProgramInfo?> FindByIdAsync(Guid id, CancellationToken ct);
+    Task<ProgramInfo?> FindBySlugAsync(string slug, CancellationToken ct);
+    Task<IReadOnlyList<ProgramInfo>> ListAsync(CancellationToken ct);
+}
+
+public enum PartnerUserRole
+{
+    Admin,
+    Editor,
+}
+
+/// <summary>Creates sign-ins (ASP.NET Core Identity users) for members and partner users on behalf of other modules.</summary>
+public interface IUserAccounts
+{
+    /// <summary>Creates a member's sign-in. Returns the errors (field → messages) when the e-mail or password is not acceptable.</summary>
+    Task<AccountResult> CreateMemberAsync(Guid programId, Guid memberId, string email, string password, CancellationToken ct);
+
+    Task<AccountResult> CreatePartnerUserAsync(Guid partnerId, string email, string password, PartnerUserRole role, CancellationToken ct);
+
+    Task<AccountResult> CreateOperatorAsync(Guid programId, string email, string password, CancellationToken ct);
+
+    /// <summary>Removes the sign-in of an erased member (GDPR); financial records elsewhere keep the member id.</summary>
+    Task DeleteMemberAsync(Guid memberId, CancellationToken ct);
+}
+
+public sealed record AccountResult(Guid? UserId, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool Succeeded => UserId is not null;
+}
+
+/// <summary>Published when an operator changes a program's branding.</summary>
+public sealed record ProgramBrandingChanged(Guid ProgramId, string Name, string PrimaryColor, string AccentColor, DateTimeOffset OccurredAt);
