@@ -46,7 +46,8 @@ cat <<MSG
 MSG
 ( # print how long it took to become ready, in the background
   for _ in $(seq 1 120); do
+    kill -0 $$ 2>/dev/null || exit 0
     if curl -fsS "$URL/health/ready" >/dev/null 2>&1; then log "ready after $(( $(date +%s) - started )) s"; break; fi
     sleep 0.5
   done ) &
-exec dotnet src/BenefitProgram.Host/bin/Release/net10.0/BenefitProgram.Host.dll --contentRoot src/BenefitProgram.Host
+exec dotnet src/BenefitProgram.Host/bin/Release/net10.0/BenefitProgram.Host.dll --contentRoot "$PWD/src/BenefitProgram.Host"
