@@ -33,4 +33,5 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
     skipped += int(c.get("notExecuted", 0))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
+[ "$status" = 0 ] || echo "dotnet test exited with $status (a failing test, or a build error before any test ran)"
 exit $status

@@ -6,6 +6,8 @@ using BenefitProgram.Platform.Accounts;
 using BenefitProgram.Platform.ApiKeys;
 using BenefitProgram.Platform.Contracts;
 using BenefitProgram.Platform.Idempotency;
+using BenefitProgram.Platform.Jobs;
+using BenefitProgram.Common.Jobs;
 using BenefitProgram.Platform.Persistence;
 using BenefitProgram.Platform.Programs;
 using FluentValidation;
@@ -89,6 +91,11 @@ public static class PlatformModule
         services.AddScoped<IUserAccounts, UserAccounts>();
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddScoped<IDemoSeeder, PlatformDemoSeeder>();
+        services.AddSingleton<IJobRunLog, JobRunLog>();
+        services.AddSingleton<INightRunner, NightRunner>();
+        services.AddTransient<NightlyRecurringJob>();
+        services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<NightlyRecurringJob>(
+            "platform:night", "0 2 * * *", job => job.RunAsync(CancellationToken.None)));
         services.AddValidatorsFromAssemblyContaining<SignInRequestValidator>(includeInternalTypes: true);
         return services;
     }
@@ -98,6 +105,7 @@ public static class PlatformModule
         api.MapAuth();
         api.MapPrograms();
         api.MapApiKeys();
+        api.MapJobs();
         return api;
     }
 

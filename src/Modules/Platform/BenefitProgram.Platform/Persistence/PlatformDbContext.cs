@@ -1,6 +1,7 @@
 using BenefitProgram.Common.Persistence;
 using BenefitProgram.Platform.ApiKeys;
 using BenefitProgram.Platform.Idempotency;
+using BenefitProgram.Platform.Jobs;
 using BenefitProgram.Platform.Programs;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +16,7 @@ internal sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> opti
     public DbSet<CoBrandingProgram> Programs => Set<CoBrandingProgram>();
     public DbSet<PartnerApiKey> ApiKeys => Set<PartnerApiKey>();
     public DbSet<IdempotencyRequest> IdempotencyRequests => Set<IdempotencyRequest>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     protected override void ConfigureModule(ModelBuilder modelBuilder)
     {
@@ -49,6 +51,16 @@ internal sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> opti
             e.Property(r => r.RequestHash).HasMaxLength(64);
             e.Property(r => r.ContentType).HasMaxLength(200);
             e.HasIndex(r => r.CreatedAt);
+        });
+        modelBuilder.Entity<JobRun>(e =>
+        {
+            e.ToTable("job_runs");
+            e.HasKey(r => new { r.Job, r.Period });
+            e.Property(r => r.Job).HasMaxLength(100);
+            e.Property(r => r.Period).HasMaxLength(20);
+            e.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.RunBy).HasMaxLength(200);
+            e.HasIndex(r => r.StartedAt);
         });
     }
 }
