@@ -15,12 +15,15 @@ pg_start "$ROOT" "$PORT" "-c fsync=off -c synchronous_commit=off -c full_page_wr
 trap 'pg_stop "$ROOT"' EXIT
 export BP_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Include Error Detail=true"
 
-rm -rf "$RESULTS"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+export BP_TEST_FIGURES=$RESULTS/figures.txt
 status=0
 dotnet test BenefitProgram.sln --nologo -v q \
   --blame-hang-timeout 5m \
   --logger "trx" --logger "console;verbosity=minimal" \
   --results-directory "$RESULTS" "$@" || status=$?
+
+if [ -s "$BP_TEST_FIGURES" ]; then echo "Figures from this run:"; sed 's/^/  /' "$BP_TEST_FIGURES"; fi
 
 # dotnet test prints no line CI can count: sum the trx counters of every test project.
 python3 - "$RESULTS" <<'PY'

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using BenefitProgram.Common;
+using BenefitProgram.Common.Security;
+using BenefitProgram.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace BenefitProgram.IntegrationTests.Security;
+
+/// <summary>
+/// Every endpoint of the app, read from its own endpoint data (not a hand-written list), called by every identity that
+/// must not reach it: anonymous, and each role that the endpoint's policy excludes. Every call must be refused
+/// (401/403) and the database must be unchanged. An endpoint that is neither protected by a policy nor listed as public
+/// here fails the test until someone classifies it.
+/// Resource-level checks (member A on member B's id, partner A on partner B's id, operator X on program Y's id) live
+/// with each module's tests, which know how to create the resources.
+/// </summary>
+public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOutputHelper output) : ApiTest(fixture)
+{
+    /// <summary>Endpoints anyone may call (the portals need them before sign-in, or they are health/docs).</summary>
+    private static readonly HashSet<string> Public = new(StringComparer.Ordinal)
+    {
+        "GET /health/live",
+        "GET /health/ready",
+        "GET /openapi/{documentName}.json",
+        "GET /api/reference/{documentName?}",
+        "GET /api/reference/favicon.svg",
+        "GET /api/reference/scalar.aspnetcore.js",
+        "GET /api/reference/scalar.js",
+        "GET /api/v1/programs/{slug}",
+        "POST /api/v1/auth/signin",
+        "POST /api/v1/auth/token",
+        "POST /api/v1/auth/refresh",
+    };
+
+    /// <summary>Endpoints open to any signed-in principal, whatever the role.</summary>
+    private static readonly HashSet<string> AnyAuthenticated = new(StringComparer.Ordinal)
+    {
+        "GET /api/v1/auth/me",
+        "POST /api/v1/auth/signout",
+    };
+
+    private sealed record EndpointCase(string Method, string Pattern, string? Policy)
+    {
+        public string Key => $"{Method} {Pattern}";
+    }
+
+    private List<EndpointCase> Endpoints()
+    {
+        var cases = new List<EndpointCase>();
+        foreach (var endpoint in App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            var authorize = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policy = anonymous || authorize.Count == 0 ? null : authorize.Select(a => a.Policy).LastOrDefault(p => p is not null) ?? "";
+            cases.AddRange(methods.Select(m => new EndpointCase(m, pattern, policy)));
+        }
+
+        return cases.DistinctBy(c => c.Key).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public void Every_endpoint_is_protected_by_a_policy_or_listed_as_public()
+    {
+        var unclassified = Endpoints().Where(e => e.Policy is null && !Public.Contains(e.Key)).Select(e => e.Key).ToList();
+        Assert.True(unclassified.Count == 0,
+            "These endpoints allow anonymous calls but are not listed as public in AuthorizationMatrixTests.Public: " + string.Join(", ", unclassified));
+
+        var stalePublic = Public.Except(Endpoints().Select(e => e.Key)).ToList();
+        Assert.True(stalePublic.Count == 0, "Listed as public but no longer exist: " + string.Join(", ", stalePublic));
+    }
+
+    [Fact]
+    public async Task Every_protected_endpoint_refuses_every_identity_it_excludes_and_changes_nothing()
+    {
+        var identities = new Dictionary<string, HttpClient>
+        {
+            ["anonymous"] = Fixture.Anonymous(),
+            ["member"] = await Fixture.MemberLoginAsync(DemoIds.PlusKontoProgram, Guid.NewGuid()),
+            ["partner-admin"] = await Fixture.PartnerUserAsync(Guid.NewGuid()),
+            ["partner-editor"] = await Fixture.PartnerUserAsync(Guid.NewGuid(), BenefitProgram.Platform.Contracts.PartnerUserRole.Editor),
+            ["operator"] = await Fixture.OperatorAsync(),
+        };
+        var before = await DatabaseChecksum.ComputeAsync(Fixture.ConnectionString);
+
+        var calls = 0;
+        var leaks = new List<string>();
+        var endpoints = Endpoints().Where(e => e.Policy is not null).ToList();
+        foreach (var endpoint in endpoints)
+        {
+            foreach (var (name, client) in identities)
+            {
+                if (Allowed(endpoint, name))
+                {
+                    continue;
+                }
+
+                calls++;
+                var response = await client.SendAsync(Request(endpoint));
+                var expected = name == "anonymous" ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden;
+                if (response.StatusCode != expected)
+                {
+                    leaks.Add($"{endpoint.Key} as {name}: {(int)response.StatusCode} (expected {(int)expected})");
+                }
+            }
+        }
+
+        var after = await DatabaseChecksum.ComputeAsync(Fixture.ConnectionString);
+        var summary = $"authorisation: {endpoints.Count} protected endpoints, {calls} refused-identity calls, {leaks.Count} leaks";
+        output.WriteLine(summary);
+        TestFigures.Record(summary);
+        Assert.True(leaks.Count == 0, string.Join(Environment.NewLine, leaks));
+        Assert.Equal(before, after);
+    }
+
+    private static bool Allowed(EndpointCase endpoint, string identity) => (endpoint.Policy, identity) switch
+    {
+        (_, "anonymous") => false,
+        ("", _) => AnyAuthenticated.Contains(endpoint.Key)
+            ? true
+            : throw new InvalidOperationException($"{endpoint.Key} requires only sign-in; list it in AnyAuthenticated or give it a role policy."),
+        (Policies.Operator, var who) => who == "operator",
+        (Policies.Member, var who) => who == "member",
+        (Policies.Partner, var who) => who.StartsWith("partner", StringComparison.Ordinal),
+        (Policies.PartnerAdmin, var who) => who == "partner-admin",
+        var (policy, _) => throw new InvalidOperationException($"{endpoint.Key} uses the policy '{policy}' the matrix does not know."),
+    };
+
+    private static HttpRequestMessage Request(EndpointCase endpoint)
+    {
+        var path = RouteParameter().Replace(endpoint.Pattern, m => m.Value.StartsWith("{**", StringComparison.Ordinal) ? "" : Guid.NewGuid().ToString());
+        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path);
+        if (endpoint.Method is "POST" or "PUT" or "PATCH")
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
+}
