@@ -101,6 +101,7 @@ public sealed class PortalJourneyTests(PortalFixture fixture) : PortalTest(fixtu
         await Expect(Page).ToHaveURLAsync(new Regex("/denied"));
         await Expect(Page.GetByTestId("access-denied")).ToContainTextAsync("Your account may not open this area.");
         await Expect(Page.GetByTestId("console-title")).ToHaveCountAsync(0);
+        await Expect(Header).ToContainTextAsync("Partner portal");
         await ShotAsync("ops-denied");
 
         await Page.GotoAsync("/partner/api-keys"); // editors may not manage keys either
@@ -176,6 +177,7 @@ public sealed class MemberPortalOnAPhoneTests(PortalFixture fixture) : PortalTes
     {
         await Page.GotoAsync("/?program=stadtwerke");
         await Expect(Page.GetByTestId("program-name")).ToHaveTextAsync("Stadtwerke Vorteilswelt");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Stadtwerke Vorteilswelt", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
         Assert.True(await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
         await ShotAsync("landing");

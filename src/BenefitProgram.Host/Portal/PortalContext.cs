@@ -15,25 +15,21 @@ namespace BenefitProgram.Host.Portal;
 /// </summary>
 public sealed class PortalContext(IHttpContextAccessor accessor, IProgramDirectory programs, IOptions<PortalOptions> options)
 {
-    private ProgramInfo? program;
-    private bool loaded;
+    private Task<ProgramInfo?>? program;
 
     public CurrentActor Actor => CurrentActor.From(accessor.HttpContext?.User);
 
     public string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
 
-    public async Task<ProgramInfo?> ProgramAsync(CancellationToken ct = default)
-    {
-        if (loaded)
-        {
-            return program;
-        }
+    /// <summary>The program of this request; the layout and the page share one look-up (they ask concurrently).</summary>
+    public Task<ProgramInfo?> ProgramAsync(CancellationToken ct = default) => program ??= FindProgramAsync(ct);
 
-        loaded = true;
+    private async Task<ProgramInfo?> FindProgramAsync(CancellationToken ct)
+    {
         var http = accessor.HttpContext;
         if (Actor.ProgramId is { } own)
         {
-            return program = await programs.FindByIdAsync(own, ct);
+            return await programs.FindByIdAsync(own, ct);
         }
 
         var asked = http?.Request.Query["program"].ToString();
@@ -45,16 +41,16 @@ public sealed class PortalContext(IHttpContextAccessor accessor, IProgramDirecto
                     new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
             }
 
-            return program = chosen;
+            return chosen;
         }
 
         var remembered = http?.Request.Cookies[PortalModule.ProgramCookie];
         if (!string.IsNullOrEmpty(remembered) && await programs.FindBySlugAsync(remembered, ct) is { } again)
         {
-            return program = again;
+            return again;
         }
 
-        return program = await programs.FindBySlugAsync(options.Value.DefaultProgram, ct);
+        return await programs.FindBySlugAsync(options.Value.DefaultProgram, ct);
     }
 
     public static MudTheme Theme(ProgramInfo? program)
