@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using BenefitProgram.Common;
 using BenefitProgram.IntegrationTests.Infrastructure;
 using BenefitProgram.Platform.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -173,7 +174,7 @@ public sealed class MemberPortalOnAPhoneTests(PortalFixture fixture) : PortalTes
     protected override ViewportSize Viewport => new() { Width = 390, Height = 844 };
 
     [Fact]
-    public async Task A_visitor_sees_the_chosen_program_on_a_phone_without_sideways_scrolling()
+    public async Task A_member_signs_in_on_a_phone_and_sees_the_own_program_without_sideways_scrolling()
     {
         await Page.GotoAsync("/?program=stadtwerke");
         await Expect(Page.GetByTestId("program-name")).ToHaveTextAsync("Stadtwerke Vorteilswelt");
@@ -187,5 +188,22 @@ public sealed class MemberPortalOnAPhoneTests(PortalFixture fixture) : PortalTes
         await Page.Keyboard.PressAsync("Tab");
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
         await ShotAsync("sign-in-skip-link");
+
+        var email = $"member-{Guid.NewGuid():N}@example.com";
+        await using (var scope = Fixture.App.Services.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<IUserAccounts>()
+                .CreateMemberAsync(DemoIds.OtherProgram, Guid.NewGuid(), email, AppFixture.TestPassword, CancellationToken.None);
+            Assert.True(created.Succeeded);
+        }
+
+        await SignInAsync(email, AppFixture.TestPassword);
+        await Expect(Page).ToHaveURLAsync(new Regex("/$"));
+        await Expect(Page.GetByTestId("member-home")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("program-name")).ToHaveTextAsync("Stadtwerke Vorteilswelt");
+        await ShotAsync("member-home");
+
+        await Page.GotoAsync("/partner");
+        await Expect(Page).ToHaveURLAsync(new Regex("/denied"));
     }
 }
