@@ -15,7 +15,17 @@ pg_start "$ROOT" "$PORT" "-c fsync=off -c synchronous_commit=off -c full_page_wr
 trap 'pg_stop "$ROOT"' EXIT
 export BP_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Include Error Detail=true"
 
+# --- Chromium for the browser tests (tests/BenefitProgram.BrowserTests) -------------------------
+# Debian's Chromium at /usr/bin/chromium; Playwright cannot download a browser here. When it is missing and cannot be
+# installed the browser tests fail loudly (they never skip).
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Chromium from Debian's packages (browser tests)"
+  apt_install chromium || log "Chromium could not be installed: the browser tests will fail"
+fi
+# --- end Chromium --------------------------------------------------------------------------------
+
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+export BP_TEST_RESULTS=$RESULTS
 export BP_TEST_FIGURES=$RESULTS/figures.txt
 status=0
 dotnet test BenefitProgram.sln --nologo -v q \

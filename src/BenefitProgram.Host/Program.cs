@@ -1,5 +1,6 @@
 using BenefitProgram.Catalog;
 using BenefitProgram.Host.Infrastructure;
+using BenefitProgram.Host.Portal;
 using BenefitProgram.Members;
 using BenefitProgram.Platform;
 using BenefitProgram.Reporting;
@@ -17,6 +18,9 @@ builder.Services
     .AddCatalog()
     .AddRewards()
     .AddReporting();
+
+// The portals: member (/), partner (/partner), operator console (/ops), on the same REST API.
+builder.AddPortals();
 
 builder.AddMessageBus(bus =>
 {
@@ -36,6 +40,8 @@ api.MapMembers();
 api.MapCatalog();
 api.MapRewards();
 api.MapReporting();
+
+app.MapPortals();
 
 if (args.Contains("migrate"))
 {

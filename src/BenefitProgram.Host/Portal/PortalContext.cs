@@ -1,0 +1,93 @@
+using System.Globalization;
+using BenefitProgram.Common.Security;
+using BenefitProgram.Platform.Contracts;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+
+namespace BenefitProgram.Host.Portal;
+
+/// <summary>
+/// Which program's branding a page shows. Signed-in operators and members always see their own program (their
+/// <c>bp:program</c> claim; a <c>?program=</c> in the URL cannot override it). Anonymous visitors see the program named by
+/// <c>?program=slug</c> (remembered in the <c>bp.program</c> cookie) or Portal:DefaultProgram. Partner users take part in
+/// several programs, so the partner portal shows the program they chose the same way.
+/// Branding is public data (GET /api/v1/programs/{slug} serves the same), read through Platform's IProgramDirectory.
+/// </summary>
+public sealed class PortalContext(IHttpContextAccessor accessor, IProgramDirectory programs, IOptions<PortalOptions> options)
+{
+    private Task<ProgramInfo?>? program;
+
+    public CurrentActor Actor => CurrentActor.From(accessor.HttpContext?.User);
+
+    public string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+
+    /// <summary>The program of this request; the layout and the page share one look-up (they ask concurrently).</summary>
+    public Task<ProgramInfo?> ProgramAsync(CancellationToken ct = default) => program ??= FindProgramAsync(ct);
+
+    private async Task<ProgramInfo?> FindProgramAsync(CancellationToken ct)
+    {
+        var http = accessor.HttpContext;
+        if (Actor.ProgramId is { } own)
+        {
+            return await programs.FindByIdAsync(own, ct);
+        }
+
+        var asked = http?.Request.Query["program"].ToString();
+        if (!string.IsNullOrEmpty(asked) && await programs.FindBySlugAsync(asked, ct) is { } chosen)
+        {
+            if (http is { Response.HasStarted: false })
+            {
+                http.Response.Cookies.Append(PortalModule.ProgramCookie, chosen.Slug,
+                    new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
+            }
+
+            return chosen;
+        }
+
+        var remembered = http?.Request.Cookies[PortalModule.ProgramCookie];
+        if (!string.IsNullOrEmpty(remembered) && await programs.FindBySlugAsync(remembered, ct) is { } again)
+        {
+            return again;
+        }
+
+        return await programs.FindBySlugAsync(options.Value.DefaultProgram, ct);
+    }
+
+    public static MudTheme Theme(ProgramInfo? program)
+    {
+        var primary = program?.PrimaryColor ?? "#37474F";
+        var accent = program?.AccentColor ?? "#FFB000";
+        return new MudTheme
+        {
+            PaletteLight = new PaletteLight
+            {
+                Primary = primary,
+                PrimaryContrastText = ContrastText(primary),
+                Secondary = accent,
+                SecondaryContrastText = ContrastText(accent),
+                AppbarBackground = primary,
+                AppbarText = ContrastText(primary),
+                Background = "#F6F7F9",
+            },
+            Typography = new Typography { Default = new DefaultTypography { FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Arial", "sans-serif"] } },
+        };
+    }
+
+    /// <summary>Black or white, whichever contrasts more with the colour (WCAG relative luminance).</summary>
+    public static string ContrastText(string hex)
+    {
+        if (hex.Length != 7 || hex[0] != '#')
+        {
+            return "#FFFFFF";
+        }
+
+        static double Channel(string h)
+        {
+            var c = int.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 255.0;
+            return c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
+        }
+
+        var l = 0.2126 * Channel(hex[1..3]) + 0.7152 * Channel(hex[3..5]) + 0.0722 * Channel(hex[5..7]);
+        return (1.05 / (l + 0.05)) >= ((l + 0.05) / 0.05) ? "#FFFFFF" : "#000000";
+    }
+}
