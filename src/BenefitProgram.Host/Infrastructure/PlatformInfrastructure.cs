@@ -59,9 +59,9 @@ public static class PlatformInfrastructure
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             // A field the endpoint does not know is refused, so nobody can slip in an id, a status or an amount.
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            // A missing or null value for a non-nullable field is a 400 naming the field, never a null deep in a handler.
+            // An explicit null for a non-nullable field is a 400 naming the field. (Missing fields stay optional at the JSON
+            // level so that nullable fields may be left out; each request's validator says which fields are required.)
             o.SerializerOptions.RespectNullableAnnotations = true;
-            o.SerializerOptions.RespectRequiredConstructorParameters = true;
         });
 
         services.AddOpenApi();
