@@ -1,5 +1,6 @@
 using BenefitProgram.Catalog;
 using BenefitProgram.Host.Infrastructure;
+using BenefitProgram.Host.Operations;
 using BenefitProgram.Members;
 using BenefitProgram.Platform;
 using BenefitProgram.Reporting;
@@ -16,7 +17,8 @@ builder.Services
     .AddMembers()
     .AddCatalog()
     .AddRewards()
-    .AddReporting();
+    .AddReporting()
+    .AddHostOps(); // event log, heartbeat and probe jobs (schema host_ops): what operators watch on workers
 
 builder.AddMessageBus(bus =>
 {
@@ -36,6 +38,7 @@ api.MapMembers();
 api.MapCatalog();
 api.MapRewards();
 api.MapReporting();
+api.MapHostOps();
 
 if (args.Contains("migrate"))
 {
