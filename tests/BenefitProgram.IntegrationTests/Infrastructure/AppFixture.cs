@@ -15,7 +15,7 @@ namespace BenefitProgram.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class AppFixture : IAsyncLifetime
 {
-    public static readonly string[] ModuleSchemas = ["platform", "identity", "members", "catalog", "rewards", "reporting"];
+    public static readonly string[] ModuleSchemas = ["platform", "identity", "members", "catalog", "rewards", "reporting", "host_ops"];
 
     private Respawner? respawner;
 
