@@ -49,4 +49,4 @@ MSG
     if curl -fsS "$URL/health/ready" >/dev/null 2>&1; then log "ready after $(( $(date +%s) - started )) s"; break; fi
     sleep 0.5
   done ) &
-exec dotnet src/BenefitProgram.Host/bin/Release/net10.0/BenefitProgram.Host.dll --contentRoot src/BenefitProgram.Host
+exec dotnet src/BenefitProgram.Host/bin/Release/net10.0/BenefitProgram.Host.dll --contentRoot "$PWD/src/BenefitProgram.Host"
