@@ -167,13 +167,17 @@ public static class PlatformInfrastructure
         }));
     }
 
-    /// <summary>Applies every module's migrations, in module order.</summary>
+    /// <summary>Applies every module's migrations, in module order, and installs Hangfire's schema.</summary>
     public static async Task MigrateAsync(this WebApplication app)
     {
         foreach (var module in app.Services.GetServices<IModuleDatabase>())
         {
             await module.MigrateAsync(app.Services, CancellationToken.None);
         }
+
+        // Creating the storage installs or upgrades the "hangfire" schema (PrepareSchemaIfNecessary), so the
+        // one-shot `migrate` run does it too, instead of the first of several nodes starting at once.
+        _ = app.Services.GetRequiredService<JobStorage>();
     }
 
     /// <summary>Migrates (unless switched off), seeds the demo program when asked and the database is empty, registers recurring jobs.</summary>
