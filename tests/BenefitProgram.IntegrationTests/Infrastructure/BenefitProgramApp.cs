@@ -20,6 +20,11 @@ public enum TestBus
     InMemory,
     /// <summary>The host's own RabbitMQ configuration against the test broker (BP_TEST_RABBITMQ), observed through the harness.</summary>
     RabbitMq,
+    /// <summary>
+    /// The host's bus exactly as Program.cs registers it, on RabbitMQ, without the harness (which waits for the broker
+    /// at start-up, where the host does not).
+    /// </summary>
+    RabbitMqWithoutHarness,
 }
 
 /// <summary>
@@ -43,7 +48,7 @@ public sealed class BenefitProgramApp(
     private Dictionary<string, string?> AllSettings()
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        if (bus == TestBus.RabbitMq)
+        if (bus is TestBus.RabbitMq or TestBus.RabbitMqWithoutHarness)
         {
             var uri = RabbitMqUri;
             var user = uri.UserInfo.Split(':');
@@ -89,6 +94,12 @@ public sealed class BenefitProgramApp(
             if (deliverOnDemand)
             {
                 services.Configure<OutboxOptions>(o => o.DispatchEnabled = false);
+            }
+
+            if (bus == TestBus.RabbitMqWithoutHarness)
+            {
+                configureServices?.Invoke(services);
+                return;
             }
 
             services.AddMassTransitTestHarness(x =>

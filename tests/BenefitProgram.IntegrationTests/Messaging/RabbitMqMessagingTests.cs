@@ -1,5 +1,7 @@
 using System.Text.Json;
 using BenefitProgram.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 
 namespace BenefitProgram.IntegrationTests.Messaging;
@@ -70,5 +72,51 @@ public sealed class RabbitMqMessagingTests : MessagingContractTests
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("masstransit-bus").GetString());
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("postgres").GetString());
+    }
+}
+
+/// <summary>A broker that does not answer must not hang the outbox: the publish times out and the event stays pending.</summary>
+public sealed class RabbitMqDownTests : IAsyncLifetime
+{
+    private string connectionString = "";
+
+    public async Task InitializeAsync() => connectionString = await TestDatabase.CreateAsync("bp_down");
+
+    public Task DisposeAsync() => TestDatabase.DropAsync(connectionString);
+
+    [Fact]
+    public async Task With_RabbitMQ_down_the_outbox_gives_up_after_the_publish_timeout_and_keeps_the_event_and_readiness_fails()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var deadPort = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there any more
+
+        await using var app = new BenefitProgramApp(
+            connectionString,
+            settings: new Dictionary<string, string?>
+            {
+                ["Messaging:RabbitMq:Port"] = deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Messaging:Outbox:PublishTimeoutSeconds"] = "2",
+            },
+            bus: TestBus.RabbitMqWithoutHarness);
+        _ = app.Server; // the host starts although the broker is down (MassTransit keeps trying to connect)
+        await MessagingContractTests.RebrandThroughTheApiAsync(app, "Broker down");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(0, await app.DeliverEventsAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"the dispatcher gave up after {started.Elapsed}");
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BenefitProgram.Platform.Persistence.PlatformDbContext>();
+            var pending = await db.OutboxMessages.SingleAsync();
+            Assert.Null(pending.DispatchedAt);
+            Assert.Contains("longer than 2 s", pending.LastError);
+        }
+
+        using var client = app.CreateClient();
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
     }
 }
