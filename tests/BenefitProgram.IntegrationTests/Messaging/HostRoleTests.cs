@@ -3,7 +3,6 @@ using BenefitProgram.Common.Messaging;
 using BenefitProgram.Host.Operations;
 using BenefitProgram.IntegrationTests.Infrastructure;
 using BenefitProgram.Platform.Contracts;
-using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -41,7 +40,6 @@ public sealed class HostRoleTests : IAsyncLifetime
         Assert.False(RunsJobServer(app.Services));
         Assert.False(app.Services.GetRequiredService<IOptions<OutboxOptions>>().Value.DispatchEnabled);
         Assert.Null(app.Services.GetService<EventLogConsumer<ProgramBrandingChanged>>());
-        Assert.NotNull(app.Services.GetService<IBackgroundJobClient>()); // it may still enqueue jobs for the workers
     }
 
     [Fact]
