@@ -69,3 +69,63 @@ pg_createdb() {
 ensure_dotnet() {
   command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (dotnet on PATH)"; return 1; }
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# RabbitMQ: a private node (own HOME/cookie, node name, ports, data and log folders) that never touches Debian's
+# default node. Ports derive from the AMQP port: Erlang distribution = PORT+20000, epmd = PORT+10000.
+
+rmq_install() {
+  command -v rabbitmq-server >/dev/null 2>&1 && [ -x /usr/sbin/rabbitmq-server ] && return 0
+  log "installing RabbitMQ from Debian's packages"
+  apt_install rabbitmq-server
+}
+
+# Runs a RabbitMQ command as the rabbitmq user with the private node's environment.
+rmq_env_run() {
+  local root=$1 port=$2; shift 2
+  local envs=(HOME="$root/home" RABBITMQ_NODENAME="bp$port@localhost" RABBITMQ_NODE_PORT="$port"
+    RABBITMQ_DIST_PORT=$((port + 20000)) ERL_EPMD_PORT=$((port + 10000)) RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    RABBITMQ_MNESIA_BASE="$root/mnesia" RABBITMQ_LOG_BASE="$root/log" RABBITMQ_PID_FILE="$root/rabbitmq.pid"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$root/enabled_plugins" RABBITMQ_CONFIG_FILE="$root/rabbitmq"
+    RABBITMQ_ADVANCED_CONFIG_FILE="$root/advanced.config" RABBITMQ_CONF_ENV_FILE="$root/rabbitmq-env.conf")
+  if as_root; then runuser -u rabbitmq -- env "${envs[@]}" "$@"; else env "${envs[@]}" "$@"; fi
+}
+
+rmq_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# rmq_start ROOT PORT [fresh]: starts the node when its port is closed; "fresh" wipes its data first (tests).
+rmq_start() {
+  local root=$1 port=$2 fresh=${3:-}
+  if rmq_port_open "$port"; then log "RabbitMQ already answers on 127.0.0.1:$port"; return 0; fi
+  rmq_install || return 1
+  [ "$fresh" = fresh ] && rm -rf "$root/mnesia" "$root/log"
+  mkdir -p "$root/home" "$root/mnesia" "$root/log"
+  [ -f "$root/enabled_plugins" ] || echo '[].' > "$root/enabled_plugins"
+  [ -f "$root/rabbitmq.conf" ] || printf 'listeners.tcp.default = 127.0.0.1:%s\n' "$port" > "$root/rabbitmq.conf"
+  : > "$root/rabbitmq-env.conf"
+  as_root && chown -R rabbitmq:rabbitmq "$root"
+  log "starting a private RabbitMQ node on 127.0.0.1:$port ($root)"
+  rmq_env_run "$root" "$port" rabbitmq-server -detached >/dev/null 2>&1 || true
+  # `rabbitmqctl await_startup` returns too early: poll the AMQP port.
+  local i
+  for i in $(seq 1 120); do
+    if rmq_port_open "$port"; then log "RabbitMQ ready on 127.0.0.1:$port after $((i / 2)) s"; return 0; fi
+    sleep 0.5
+  done
+  log "RabbitMQ did not open port $port; see $root/log"; return 1
+}
+
+rmq_stop() {
+  local root=$1 port=$2
+  [ -d "$root/home" ] || return 0
+  if rmq_port_open "$port"; then
+    # The CLI looks for the cookie in the rabbitmq user's real home: hand it the private node's cookie.
+    rmq_env_run "$root" "$port" rabbitmqctl --erlang-cookie "$(cat "$root/home/.erlang.cookie" 2>/dev/null)" \
+      -n "bp$port@localhost" stop >/dev/null 2>&1 \
+      || { [ -f "$root/rabbitmq.pid" ] && kill "$(cat "$root/rabbitmq.pid")" 2>/dev/null; } || true
+    log "RabbitMQ on port $port stopped"
+  fi
+  # epmd (the Erlang port mapper the node started on PORT+10000) lives on after the node: end it too.
+  ERL_EPMD_PORT=$((port + 10000)) ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true
+}

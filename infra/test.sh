@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test against a private, throwaway PostgreSQL (fsync off) and ends with "N passed, N failed".
+# Runs every test against a private, throwaway PostgreSQL (fsync off) and a private, throwaway RabbitMQ node,
+# and ends with "N passed, N failed".
+#   BP_TEST_PG_PORT (default 5499), BP_TEST_RABBITMQ_PORT (default 5699): change them when several clusters share a machine.
 #   infra/test.sh                 all tests
 #   infra/test.sh --filter X      passed on to dotnet test
 set -euo pipefail
@@ -10,10 +12,15 @@ ROOT=$PWD/.local/test-pg
 PORT=${BP_TEST_PG_PORT:-5499}
 RESULTS=$PWD/.local/test-results
 
+RMQ_ROOT=$PWD/.local/test-rmq
+RMQ_PORT=${BP_TEST_RABBITMQ_PORT:-5699}
+
 ensure_dotnet
 pg_start "$ROOT" "$PORT" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-trap 'pg_stop "$ROOT"' EXIT
+trap 'pg_stop "$ROOT"; rmq_stop "$RMQ_ROOT" "$RMQ_PORT"' EXIT
 export BP_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Include Error Detail=true"
+rmq_start "$RMQ_ROOT" "$RMQ_PORT" fresh
+export BP_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$RMQ_PORT/"
 
 # --- Chromium for the browser tests (tests/BenefitProgram.BrowserTests) -------------------------
 # Debian's Chromium at /usr/bin/chromium; Playwright cannot download a browser here. When it is missing and cannot be

@@ -1,5 +1,6 @@
 using BenefitProgram.Catalog;
 using BenefitProgram.Host.Infrastructure;
+using BenefitProgram.Host.Operations;
 using BenefitProgram.Host.Portal;
 using BenefitProgram.Members;
 using BenefitProgram.Platform;
@@ -17,7 +18,8 @@ builder.Services
     .AddMembers()
     .AddCatalog()
     .AddRewards()
-    .AddReporting();
+    .AddReporting()
+    .AddHostOps(); // event log, heartbeat and probe jobs (schema host_ops): what operators watch on workers
 
 // The portals: member (/), partner (/partner), operator console (/ops), on the same REST API.
 builder.AddPortals();
@@ -40,6 +42,7 @@ api.MapMembers();
 api.MapCatalog();
 api.MapRewards();
 api.MapReporting();
+api.MapHostOps();
 
 app.MapPortals();
 

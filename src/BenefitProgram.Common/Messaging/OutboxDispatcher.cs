@@ -20,6 +20,11 @@ public sealed class OutboxOptions
     public int BatchSize { get; set; } = 100;
     /// <summary>Off in hosts that only serve HTTP (role "web"); on in "worker" and "all".</summary>
     public bool DispatchEnabled { get; set; } = true;
+    /// <summary>
+    /// How long one publish may take. A stopped RabbitMQ makes MassTransit retry a publish for over a minute; after
+    /// this the message stays pending (LastError says why) and the next round tries again.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -62,7 +67,19 @@ public sealed class OutboxDispatcher<TContext>(
             try
             {
                 var (payload, type) = message.Deserialize();
-                await publisher.Publish(payload, type, ctx => ctx.MessageId = message.Id, ct);
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    timeout.CancelAfter(options.Value.PublishTimeout);
+                    try
+                    {
+                        await publisher.Publish(payload, type, ctx => ctx.MessageId = message.Id, timeout.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"Publishing took longer than {options.Value.PublishTimeout.TotalSeconds:0.#} s (is the broker down?).");
+                    }
+                }
+
                 if (observer is not null)
                 {
                     await observer.AfterPublishAsync(message, ct);

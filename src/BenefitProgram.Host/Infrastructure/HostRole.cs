@@ -1,7 +1,7 @@
 namespace BenefitProgram.Host.Infrastructure;
 
 /// <summary>
-/// What one process does (configuration key Host:Role). One image serves every role; see docs/adr/0006-host-roles.md.
+/// What one process does (configuration key Host:Role). One image serves every role; see docs/adr/0006-host-roles-and-scale-out.md.
 /// </summary>
 public enum HostRole
 {
@@ -19,4 +19,8 @@ public static class HostRoleExtensions
         Enum.TryParse<HostRole>(configuration["Host:Role"], ignoreCase: true, out var role) ? role : HostRole.All;
 
     public static bool RunsBackgroundWork(this HostRole role) => role != HostRole.Web;
+
+    /// <summary>Host:NodeName, else the machine name: shown in the X-Node response header, health and the event log.</summary>
+    public static string GetNodeName(this IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration["Host:NodeName"]) ? Environment.MachineName : configuration["Host:NodeName"]!;
 }

@@ -11,6 +11,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using MassTransit;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -48,7 +49,12 @@ public static class PlatformInfrastructure
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
 
-        services.Configure<OutboxOptions>(o => o.DispatchEnabled = role.RunsBackgroundWork());
+        services.Configure<OutboxOptions>(o =>
+        {
+            o.DispatchEnabled = role.RunsBackgroundWork();
+            o.PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Messaging:Outbox:PollIntervalMs", 1000));
+            o.PublishTimeout = TimeSpan.FromSeconds(configuration.GetValue("Messaging:Outbox:PublishTimeoutSeconds", 10));
+        });
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
@@ -80,7 +86,9 @@ public static class PlatformInfrastructure
             SchemaName = "hangfire",
             PrepareSchemaIfNecessary = true,
             QueuePollInterval = TimeSpan.FromMilliseconds(pollMs),
-            InvisibilityTimeout = TimeSpan.FromMinutes(30),
+            // How long a fetched job stays invisible to other workers; a worker killed mid-job gives its job back after it.
+            // Keep it longer than the longest job (a running job is not extended), see docs/adr/0006.
+            InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:InvisibilityTimeoutSeconds", 1800)),
         };
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(
             new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
@@ -101,57 +109,29 @@ public static class PlatformInfrastructure
         }
     }
 
-    /// <summary>One MassTransit bus: in-memory by default, RabbitMQ when Messaging:Transport = RabbitMq.</summary>
-    public static WebApplicationBuilder AddMessageBus(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator> consumers)
-    {
-        var configuration = builder.Configuration;
-        var runsConsumers = configuration.GetHostRole().RunsBackgroundWork();
-        builder.Services.AddMassTransit(bus =>
-        {
-            bus.SetKebabCaseEndpointNameFormatter();
-            if (runsConsumers)
-            {
-                consumers(bus);
-            }
-
-            if (string.Equals(configuration["Messaging:Transport"], "RabbitMq", StringComparison.OrdinalIgnoreCase))
-            {
-                bus.UsingRabbitMq((context, cfg) =>
-                {
-                    var rabbit = configuration.GetSection("Messaging:RabbitMq");
-                    cfg.Host(rabbit["Host"] ?? "127.0.0.1", rabbit.GetValue<ushort>("Port", 5672), rabbit["VirtualHost"] ?? "/", h =>
-                    {
-                        h.Username(rabbit["Username"] ?? "guest");
-                        h.Password(rabbit["Password"] ?? "guest");
-                    });
-                    cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
-                    cfg.ConfigureEndpoints(context);
-                });
-            }
-            else
-            {
-                bus.UsingInMemory((context, cfg) =>
-                {
-                    cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
-                    cfg.ConfigureEndpoints(context);
-                });
-            }
-        });
-        return builder;
-    }
-
     public static WebApplication UsePlatformInfrastructure(this WebApplication app)
     {
+        var role = app.Configuration.GetHostRole();
+        var node = app.Configuration.GetNodeName();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
+            headers["X-Node"] = node;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             await next(context);
         });
+        if (role == HostRole.Worker)
+        {
+            // A worker answers health checks only: the load balancer never sends users here, and nothing else leaks out.
+            app.Use((context, next) => context.Request.Path.StartsWithSegments("/health")
+                ? next(context)
+                : Results.NotFound().ExecuteAsync(context));
+        }
+
         app.UseIdempotencyBuffering();
         app.UseStaticFiles();
         app.UseAuthentication();
@@ -160,7 +140,11 @@ public static class PlatformInfrastructure
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("BenefitProgram API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteHealthAsync,
+        });
 
         // The Hangfire dashboard is part of the operator area: operators of a program only.
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Operator, "/ops/hangfire", new DashboardOptions
@@ -172,13 +156,31 @@ public static class PlatformInfrastructure
         return app;
     }
 
-    /// <summary>Applies every module's migrations, in module order.</summary>
+    /// <summary>{"status":"Healthy","node":"web-1","role":"Web","checks":{"postgres":"Healthy","masstransit-bus":"Healthy"}}</summary>
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        var configuration = context.RequestServices.GetRequiredService<IConfiguration>();
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            node = configuration.GetNodeName(),
+            role = configuration.GetHostRole().ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+        }));
+    }
+
+    /// <summary>Applies every module's migrations, in module order, and installs Hangfire's schema.</summary>
     public static async Task MigrateAsync(this WebApplication app)
     {
         foreach (var module in app.Services.GetServices<IModuleDatabase>())
         {
             await module.MigrateAsync(app.Services, CancellationToken.None);
         }
+
+        // Creating the storage installs or upgrades the "hangfire" schema (PrepareSchemaIfNecessary), so the
+        // one-shot `migrate` run does it too, instead of the first of several nodes starting at once.
+        _ = app.Services.GetRequiredService<JobStorage>();
     }
 
     /// <summary>Migrates (unless switched off), seeds the demo program when asked and the database is empty, registers recurring jobs.</summary>

@@ -16,7 +16,10 @@ public sealed class FoundationApiTests(AppFixture fixture) : ApiTest(fixture)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        // {"status":"Healthy","node":...,"role":...,"checks":{"postgres":"Healthy","masstransit-bus":...}}
+        var health = System.Text.Json.JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("postgres").GetString());
     }
 
     [Fact]
