@@ -98,6 +98,7 @@ public static class PlatformInfrastructure
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseActivator(sp.GetRequiredService<JobActivator>())
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>()));
         if (role.RunsBackgroundWork())
         {
