@@ -118,7 +118,8 @@ internal static class StripeWebhook
 
         var item = subscription.Items?.Data?.FirstOrDefault();
         var applied = membership.SyncFromProvider(version, target.Value, Utc(item?.CurrentPeriodStart), Utc(item?.CurrentPeriodEnd), Utc(subscription.TrialEnd),
-            subscription.CancelAtPeriodEnd, now, "stripe");
+            subscription.CancelAtPeriodEnd, now, "stripe",
+            subscription.CancelAtPeriodEnd || subscription.CancellationDetails?.Reason == "cancellation_requested" ? EndKind.Voluntary : EndKind.Involuntary);
         return applied ? $"applied:{membership.Status}" : "stale-ignored";
     }
 

@@ -399,7 +399,7 @@ internal sealed class Membership : IProgramScoped
     /// (<paramref name="version"/> = the object's event time). Returns false for a stale state, which is ignored.
     /// </summary>
     public bool SyncFromProvider(long version, S target, DateTimeOffset? periodStart, DateTimeOffset? periodEnd, DateTimeOffset? trialEnd,
-        bool cancelAtPeriodEnd, DateTimeOffset now, string actor)
+        bool cancelAtPeriodEnd, DateTimeOffset now, string actor, EndKind endKind = Contracts.EndKind.Involuntary)
     {
         if (version < ProviderStateVersion || (Status == S.Ended && target != S.Ended && version == ProviderStateVersion))
         {
@@ -463,10 +463,14 @@ internal sealed class Membership : IProgramScoped
                     Suspend(now, actor);
                     break;
                 case S.Cancelled:
-                    Cancel(CancellationReasonCode ?? "provider", CancellationReasonText, now, actor, byOperator: false);
+                    CurrentPeriodEnd = periodEnd ?? CurrentPeriodEnd;
+                    CancellationReasonCode ??= "cancelled-at-provider";
+                    CancelledAt ??= now;
+                    Move(S.Cancelled, now, actor, CancellationReasonCode, CancellationReasonText);
+                    NewEvents.Add(new MembershipCancelled(ProgramId, MemberId, Id, CancellationReasonCode, CancellationReasonText, CurrentPeriodEnd ?? now, false, now));
                     break;
                 case S.Ended:
-                    End(CancellationReasonCode is null ? Contracts.EndKind.Involuntary : Contracts.EndKind.Voluntary, CancellationReasonCode ?? "provider-ended", now, actor);
+                    End(endKind, endKind == Contracts.EndKind.Voluntary ? CancellationReasonCode ?? "cancelled-at-provider" : "payment-failed", now, actor);
                     break;
                 case S.Paused:
                     Pause(now, actor);
@@ -476,7 +480,7 @@ internal sealed class Membership : IProgramScoped
             }
         }
 
-        if (Status is S.Active or S.Cancelled or S.Trialing or S.PastDue)
+        // The provider object is the truth for its version: its period and trial apply whatever the status.
         {
             CurrentPeriodStart = periodStart ?? CurrentPeriodStart;
             CurrentPeriodEnd = periodEnd ?? CurrentPeriodEnd;
