@@ -62,23 +62,24 @@ internal sealed class MembersDemoSeeder(MembersDbContext db, IUserAccounts accou
             }
 
             // Replay the life: trial, monthly renewals (fees), maybe a cancellation, maybe a failed payment.
-            var t = joined;
-            if (plan.IsFree)
+            if (plan.IsFree || plan.TrialDays > 0)
             {
-                m.StartFreeOrTrial(t, "system:demo");
+                m.StartFreeOrTrial(joined, "system:demo");
             }
             else
             {
-                m.StartFreeOrTrial(t, "system:demo");
-                t = m.TrialEndsAt!.Value;
+                var firstEnd = plan.PeriodEndFrom(joined);
+                AddFee(m, plan, joined, firstEnd);
+                m.Activate(joined, firstEnd, joined, MembershipBilling.SystemActor, "first-payment");
             }
 
             var churnAt = i != 0 && random.Next(100) < 30 ? joined.AddDays(20 + random.Next(0, 600)) : (DateTimeOffset?)null;
             var failAt = i != 0 && random.Next(100) < 6 ? now.AddDays(-random.Next(1, 40)) : (DateTimeOffset?)null;
             while (true)
             {
-                if (m.Status == MembershipStatus.Trialing && t <= now)
+                if (m.Status == MembershipStatus.Trialing && m.TrialEndsAt <= now && (churnAt is null || churnAt >= m.TrialEndsAt))
                 {
+                    var t = m.TrialEndsAt!.Value;
                     var end = plan.PeriodEndFrom(t);
                     AddFee(m, plan, t, end);
                     m.Activate(t, end, t, MembershipBilling.SystemActor, "trial-converted");
