@@ -63,6 +63,8 @@ internal sealed class MemberErasure(MembersDbContext db, MembershipBilling billi
         await db.SaveChangesAsync(ct);
         await db.Transitions.Where(t => t.MemberId == memberId).ExecuteUpdateAsync(s => s.SetProperty(t => t.ReasonText, (string?)null), ct);
         await db.Memberships.Where(m => m.MemberId == memberId).ExecuteUpdateAsync(s => s.SetProperty(m => m.CancellationReasonText, (string?)null), ct);
+        // Support comments may quote the person; the audit rows keep who did what and when.
+        await db.AuditLog.Where(a => a.MemberId == memberId && a.Detail != null).ExecuteUpdateAsync(s => s.SetProperty(a => a.Detail, (string?)null), ct);
         await tx.CommitAsync(ct);
         await accounts.DeleteMemberAsync(memberId, ct);
         return true;
