@@ -1,5 +1,17 @@
+using BenefitProgram.Common;
+using BenefitProgram.Common.Jobs;
 using BenefitProgram.Common.Persistence;
+using BenefitProgram.Members.Billing;
+using BenefitProgram.Members.Contracts;
+using BenefitProgram.Members.Demo;
+using BenefitProgram.Members.Entitlements;
+using BenefitProgram.Members.Gdpr;
+using BenefitProgram.Members.Import;
+using BenefitProgram.Members.MyMembership;
+using BenefitProgram.Members.Operators;
 using BenefitProgram.Members.Persistence;
+using BenefitProgram.Members.Plans;
+using BenefitProgram.Members.SignUp;
 using FluentValidation;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
@@ -7,12 +19,29 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BenefitProgram.Members;
 
+/// <summary>Members, plans, memberships and their life cycle, billing (offline or Stripe), fee history, GDPR.</summary>
 public static class MembersModule
 {
     public static IServiceCollection AddMembers(this IServiceCollection services)
     {
         services.AddModuleDbContext<MembersDbContext>(MembersDbContext.SchemaName);
         services.AddValidatorsFromAssembly(typeof(MembersModule).Assembly, includeInternalTypes: true);
+
+        // Billing: Billing:Provider = Offline (default) | Stripe; Billing:Stripe:{ApiKey,WebhookSecret,ApiBase}; Billing:Dunning:*.
+        services.AddOptions<BillingOptions>().BindConfiguration("Billing");
+        services.AddKeyedScoped<IBillingProvider, OfflineBillingProvider>(OfflineBillingProvider.ProviderName);
+        services.AddKeyedScoped<IBillingProvider, StripeBillingProvider>(StripeBillingProvider.ProviderName);
+        services.AddScoped<MembershipBilling>();
+        services.AddScoped<MembershipActions>();
+        services.AddScoped<SignUpService>();
+        services.AddScoped<MemberDataExport>();
+        services.AddScoped<MemberErasure>();
+        services.AddScoped<IMemberEntitlements, MemberEntitlements>();
+        services.AddScoped<IDemoSeeder, MembersDemoSeeder>();
+
+        services.AddScoped<BillingRunJob>();
+        services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<BillingRunJob>(
+            "members:billing-run", "15 2 * * *", job => job.RunAsync(CancellationToken.None)));
         return services;
     }
 
@@ -21,5 +50,14 @@ public static class MembersModule
     {
     }
 
-    public static IEndpointRouteBuilder MapMembers(this IEndpointRouteBuilder api) => api;
+    public static IEndpointRouteBuilder MapMembers(this IEndpointRouteBuilder api)
+    {
+        api.MapPlans();
+        api.MapSignUp();
+        api.MapMyMembership();
+        api.MapMemberAdmin();
+        api.MapImportMembers();
+        api.MapStripeWebhook();
+        return api;
+    }
 }

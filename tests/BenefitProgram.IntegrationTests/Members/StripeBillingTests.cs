@@ -1,0 +1,275 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BenefitProgram.Common;
+using BenefitProgram.IntegrationTests.Infrastructure;
+using BenefitProgram.Members.Billing;
+using BenefitProgram.Members.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Respawn;
+using Respawn.Graph;
+using Stripe;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static BenefitProgram.IntegrationTests.Members.MembersTestKit;
+
+namespace BenefitProgram.IntegrationTests.Members;
+
+/// <summary>A host billing through Stripe: outgoing calls go to a WireMock stub, webhooks are signed with a test secret.</summary>
+public sealed class StripeFixture : IAsyncLifetime
+{
+    public const string Secret = "whsec_test_benefitprogram";
+    private Respawner? respawner;
+
+    public WireMockServer Stub { get; } = WireMockServer.Start();
+    public AppFixture Inner { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public BenefitProgramApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync("bp_stripe");
+        App = new BenefitProgramApp(ConnectionString, services => services.PostConfigure<BillingOptions>(o =>
+        {
+            o.Provider = StripeBillingProvider.ProviderName;
+            o.Stripe.ApiKey = "sk_test_benefitprogram";
+            o.Stripe.WebhookSecret = Secret;
+            o.Stripe.ApiBase = Stub.Url;
+        }));
+        _ = App.Server;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = AppFixture.ModuleSchemas,
+            TablesToIgnore = [new Table("__EFMigrationsHistory"), new Table("identity", "data_protection_keys")],
+        });
+    }
+
+    public async Task ResetAsync()
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await respawner!.ResetAsync(connection);
+        }
+
+        App.Clock.SetUtcNow(BenefitProgramApp.Start);
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
+            {
+                await seeder.SeedAsync(CancellationToken.None);
+            }
+        }
+
+        await SeedPlansAsync(App);
+        Stub.Reset();
+        var start = BenefitProgramApp.Start.ToUnixTimeSeconds();
+        var trialEnd = BenefitProgramApp.Start.AddDays(30).ToUnixTimeSeconds();
+        Stub.Given(Request.Create().WithPath("/v1/prices").UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"id":"price_test_1","object":"price"}"""));
+        Stub.Given(Request.Create().WithPath("/v1/customers").UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"id":"cus_test_1","object":"customer"}"""));
+        Stub.Given(Request.Create().WithPath("/v1/subscriptions").UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                $$$$"""{"id":"sub_test_1","object":"subscription","status":"trialing","cancel_at_period_end":false,"customer":"cus_test_1","trial_end":{{{{trialEnd}}}},"items":{"object":"list","data":[{"id":"si_1","object":"subscription_item","current_period_start":{{{{start}}}},"current_period_end":{{{{trialEnd}}}}}]}}"""));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Stub.Stop();
+        await TestDatabase.DropAsync(ConnectionString);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StripeCollection : ICollectionFixture<StripeFixture>
+{
+    public const string Name = "stripe";
+}
+
+[Collection(StripeCollection.Name)]
+public sealed class StripeBillingTests(StripeFixture stripe) : IAsyncLifetime
+{
+    private BenefitProgramApp App => stripe.App;
+
+    public Task InitializeAsync() => stripe.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<(Guid MemberId, Guid MembershipId)> SignUpPlusAsync()
+    {
+        var client = App.CreateClient();
+        var response = await client.PostAsJsonAsync($"/api/v1/programs/{DemoIds.PlusKontoSlug}/members", SignUpBody($"s-{Guid.NewGuid():N}@example.com", "plus"));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("memberId").GetGuid(), body.GetProperty("membership").GetProperty("membershipId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Signing_up_creates_the_stripe_customer_and_subscription_with_idempotency_keys_from_our_ids()
+    {
+        var (memberId, membershipId) = await SignUpPlusAsync();
+        var calls = stripe.Stub.LogEntries.Select(e => e.RequestMessage).ToList();
+        var customer = Assert.Single(calls, c => c.Path == "/v1/customers");
+        Assert.Equal($"bp-customer-{memberId}", customer.Headers!["Idempotency-Key"].Single());
+        var subscription = Assert.Single(calls, c => c.Path == "/v1/subscriptions");
+        Assert.StartsWith($"bp-subscription-{membershipId}-", subscription.Headers!["Idempotency-Key"].Single(), StringComparison.Ordinal);
+        Assert.Contains("price_test_1", subscription.Body, StringComparison.Ordinal);
+        Assert.Contains("trial_period_days=30", subscription.Body, StringComparison.Ordinal);
+
+        var membership = await DbAsync(App, db => db.Memberships.Include(m => m.Plan).SingleAsync(m => m.Id == membershipId));
+        Assert.Equal(MembershipStatus.Trialing, membership.Status);
+        Assert.Equal("sub_test_1", membership.ExternalSubscriptionId);
+        Assert.Equal("Stripe", membership.BillingProvider);
+        Assert.Equal("price_test_1", membership.Plan.StripePriceId);
+        Assert.Equal("cus_test_1", await DbAsync(App, db => db.Members.Where(m => m.Id == memberId).Select(m => m.StripeCustomerId).SingleAsync()));
+    }
+
+    private static string Sub(string eventId, string type, DateTimeOffset created, string status, DateTimeOffset periodStart, DateTimeOffset periodEnd, Guid membershipId, bool cancelAtPeriodEnd = false) =>
+        Event(eventId, type, created, $$$$"""
+            {"id":"sub_test_1","object":"subscription","status":"{{{{status}}}}","cancel_at_period_end":{{{{(cancelAtPeriodEnd ? "true" : "false")}}}},"customer":"cus_test_1",
+             "metadata":{"membership_id":"{{{{membershipId}}}}"},"trial_end":{{{{BenefitProgramApp.Start.AddDays(30).ToUnixTimeSeconds()}}}},
+             "cancellation_details":{"reason":{{{{(cancelAtPeriodEnd ? "\"cancellation_requested\"" : "null")}}}}},
+             "items":{"object":"list","data":[{"id":"si_1","object":"subscription_item","current_period_start":{{{{periodStart.ToUnixTimeSeconds()}}}},"current_period_end":{{{{periodEnd.ToUnixTimeSeconds()}}}}}]}}
+            """);
+
+    private static string Inv(string eventId, string type, DateTimeOffset created, string invoiceId, string status, DateTimeOffset periodStart, DateTimeOffset periodEnd, Guid membershipId) =>
+        Event(eventId, type, created, $$$$"""
+            {"id":"{{{{invoiceId}}}}","object":"invoice","status":"{{{{status}}}}","amount_due":690,"amount_paid":{{{{(status == "paid" ? 690 : 0)}}}},"currency":"eur","attempt_count":1,
+             "period_start":{{{{periodStart.ToUnixTimeSeconds()}}}},"period_end":{{{{periodEnd.ToUnixTimeSeconds()}}}},
+             "parent":{"type":"subscription_details","subscription_details":{"subscription":"sub_test_1","metadata":{"membership_id":"{{{{membershipId}}}}"}}},
+             "lines":{"object":"list","data":[{"id":"il_{{{{invoiceId}}}}","object":"line_item","period":{"start":{{{{periodStart.ToUnixTimeSeconds()}}}},"end":{{{{periodEnd.ToUnixTimeSeconds()}}}}}}]}}
+            """);
+
+    private static string Event(string id, string type, DateTimeOffset created, string objectJson) =>
+        $$$$"""{"id":"{{{{id}}}}","object":"event","api_version":"2026-10-28.endive","created":{{{{created.ToUnixTimeSeconds()}}}},"type":"{{{{type}}}}","livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"data":{"object":{{{{objectJson}}}}}}""";
+
+    private async Task<HttpResponseMessage> DeliverAsync(string json, string? secret = null, long? timestamp = null, string? body = null)
+    {
+        var header = EventUtility.GenerateSignatureHeader(json, secret ?? StripeFixture.Secret, timestamp ?? App.Clock.GetUtcNow().ToUnixTimeSeconds());
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook") { Content = new StringContent(body ?? json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", header);
+        return await App.CreateClient().SendAsync(request);
+    }
+
+    private static List<string> Stream(Guid membershipId)
+    {
+        var t = BenefitProgramApp.Start;
+        return
+        [
+            Sub("evt_1", "customer.subscription.created", t.AddSeconds(1), "trialing", t, t.AddDays(30), membershipId),
+            Inv("evt_2", "invoice.paid", t.AddDays(30), "in_1", "paid", t.AddDays(30), t.AddDays(60), membershipId),
+            Sub("evt_3", "customer.subscription.updated", t.AddDays(30).AddSeconds(1), "active", t.AddDays(30), t.AddDays(60), membershipId),
+            Inv("evt_4", "invoice.payment_failed", t.AddDays(60), "in_2", "open", t.AddDays(60), t.AddDays(90), membershipId),
+            Sub("evt_5", "customer.subscription.updated", t.AddDays(60).AddSeconds(1), "past_due", t.AddDays(60), t.AddDays(90), membershipId),
+            Inv("evt_6", "invoice.paid", t.AddDays(63), "in_2", "paid", t.AddDays(60), t.AddDays(90), membershipId),
+            Sub("evt_7", "customer.subscription.updated", t.AddDays(63).AddSeconds(1), "active", t.AddDays(60), t.AddDays(90), membershipId),
+            Sub("evt_8", "customer.subscription.updated", t.AddDays(70), "active", t.AddDays(60), t.AddDays(90), membershipId, cancelAtPeriodEnd: true),
+            Sub("evt_9", "customer.subscription.deleted", t.AddDays(90), "canceled", t.AddDays(60), t.AddDays(90), membershipId, cancelAtPeriodEnd: true),
+        ];
+    }
+
+    private async Task<string> SnapshotAsync(Guid membershipId) => await DbAsync(App, async db =>
+    {
+        var m = await db.Memberships.AsNoTracking().SingleAsync(x => x.Id == membershipId);
+        var fees = await db.Fees.AsNoTracking().Where(f => f.MembershipId == membershipId).OrderBy(f => f.ProviderReference)
+            .Select(f => $"{f.ProviderReference}:{f.Status}:{f.AmountMinorUnits}:{f.PeriodStart:O}").ToListAsync();
+        return $"{m.Status} {m.EndKind} {m.CurrentPeriodStart:O} {m.CurrentPeriodEnd:O} {m.TrialEndsAt:O} | {string.Join(", ", fees)}";
+    });
+
+    [Fact]
+    public async Task A_shuffled_stream_of_webhooks_with_duplicates_ends_in_the_same_state_as_the_stream_in_order()
+    {
+        // In order.
+        var (_, first) = await SignUpPlusAsync();
+        App.Clock.SetUtcNow(BenefitProgramApp.Start.AddDays(91));
+        var snapshots = new List<string>();
+        var history = new List<MembershipStatus>();
+        foreach (var json in Stream(first))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(json)).StatusCode);
+            history.Add(await DbAsync(App, db => db.Memberships.Where(m => m.Id == first).Select(m => m.Status).SingleAsync()));
+        }
+
+        Assert.Equal([MembershipStatus.Trialing, MembershipStatus.Trialing, MembershipStatus.Active, MembershipStatus.Active, MembershipStatus.PastDue,
+            MembershipStatus.PastDue, MembershipStatus.Active, MembershipStatus.Cancelled, MembershipStatus.Ended], history);
+        var ordered = await SnapshotAsync(first);
+        Assert.StartsWith("Ended Voluntary", ordered, StringComparison.Ordinal);
+
+        // Shuffled with duplicates, several times, each on a fresh database.
+        for (var seed = 1; seed <= 4; seed++)
+        {
+            await stripe.ResetAsync();
+            var (_, again) = await SignUpPlusAsync();
+            App.Clock.SetUtcNow(BenefitProgramApp.Start.AddDays(91));
+            var random = new Random(seed);
+            var events = Stream(again);
+            var delivery = events.Concat(events.Where(_ => random.Next(3) == 0)).OrderBy(_ => random.Next()).ToList();
+            foreach (var json in delivery)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(json)).StatusCode);
+            }
+
+            snapshots.Add(await SnapshotAsync(again));
+            Assert.Equal(9, await DbAsync(App, db => db.StripeEvents.CountAsync()));
+        }
+
+        Assert.All(snapshots, s => Assert.Equal(ordered, s));
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_is_acknowledged_and_ignored()
+    {
+        var (_, membershipId) = await SignUpPlusAsync();
+        var json = Inv("evt_dup", "invoice.paid", BenefitProgramApp.Start.AddSeconds(5), "in_9", "paid", BenefitProgramApp.Start, BenefitProgramApp.Start.AddDays(30), membershipId);
+        var first = await (await DeliverAsync(json)).Content.ReadFromJsonAsync<JsonElement>();
+        var second = await DeliverAsync(json);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("fee-paid", first.GetProperty("outcome").GetString());
+        Assert.Equal("duplicate-ignored", (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        Assert.Equal(1, await DbAsync(App, db => db.Fees.CountAsync()));
+        await App.DeliverEventsAsync();
+        Assert.Equal(1, App.Harness.Published.Select<FeeCharged>().Count(m => m.Context.Message.MembershipId == membershipId));
+    }
+
+    public static TheoryData<string> Tampering() => new() { "payload", "secret", "stale", "missing" };
+
+    [Theory]
+    [MemberData(nameof(Tampering))]
+    public async Task A_tampered_payload_a_wrong_secret_or_a_stale_signature_is_rejected_and_changes_nothing(string how)
+    {
+        var (_, membershipId) = await SignUpPlusAsync();
+        var json = Sub("evt_bad", "customer.subscription.deleted", BenefitProgramApp.Start.AddSeconds(10), "canceled", BenefitProgramApp.Start, BenefitProgramApp.Start.AddDays(30), membershipId);
+        HttpResponseMessage response;
+        if (how == "missing")
+        {
+            response = await App.CreateClient().PostAsync("/api/v1/billing/stripe/webhook", new StringContent(json, Encoding.UTF8, "application/json"));
+        }
+        else
+        {
+            response = how switch
+            {
+                "payload" => await DeliverAsync(json, body: json.Replace("canceled", "active", StringComparison.Ordinal)),
+                "secret" => await DeliverAsync(json, secret: "whsec_someone_else"),
+                _ => await DeliverAsync(json, timestamp: App.Clock.GetUtcNow().AddSeconds(-301).ToUnixTimeSeconds()),
+            };
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await DbAsync(App, db => db.StripeEvents.CountAsync()));
+        Assert.Equal(MembershipStatus.Trialing, await DbAsync(App, db => db.Memberships.Where(m => m.Id == membershipId).Select(m => m.Status).SingleAsync()));
+
+        // The same event, correctly signed, is accepted.
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(json)).StatusCode);
+        Assert.Equal(MembershipStatus.Ended, await DbAsync(App, db => db.Memberships.Where(m => m.Id == membershipId).Select(m => m.Status).SingleAsync()));
+    }
+}
