@@ -40,8 +40,7 @@ public static class MembersModule
         services.AddScoped<IDemoSeeder, MembersDemoSeeder>();
 
         services.AddScoped<BillingRunJob>();
-        services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<BillingRunJob>(
-            "members:billing-run", "15 2 * * *", job => job.RunAsync(CancellationToken.None)));
+        services.AddScoped<INightlyJob, BillingNightStep>();
         return services;
     }
 
