@@ -26,6 +26,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
         {
             e.ToTable("partners");
             e.HasKey(p => p.Id);
+            e.Property(p => p.Id).ValueGeneratedNever();
             e.Property(p => p.Name).HasMaxLength(200);
             e.Property(p => p.LogoUrl).HasMaxLength(500);
             e.Property(p => p.Currency).HasMaxLength(3);
@@ -45,6 +46,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
         {
             e.ToTable("offers");
             e.HasKey(o => o.Id);
+            e.Property(o => o.Id).ValueGeneratedNever();
             e.Property(o => o.Kind).HasConversion<string>().HasMaxLength(20);
             e.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(o => o.LimitPeriod).HasConversion<string>().HasMaxLength(20);
@@ -74,6 +76,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
         {
             e.ToTable("offer_revisions");
             e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever(); // added through Offer.Revisions: a set key must not look like an existing row
             e.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(r => r.Content).HasColumnType("jsonb");
             e.Property(r => r.Comment).HasMaxLength(2000);
@@ -95,6 +98,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
         {
             e.ToTable("redemptions");
             e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
             e.Property(r => r.Kind).HasConversion<string>().HasMaxLength(20);
             e.Property(r => r.CouponCode).HasMaxLength(64);
             e.Property(r => r.ClickId).HasMaxLength(40);

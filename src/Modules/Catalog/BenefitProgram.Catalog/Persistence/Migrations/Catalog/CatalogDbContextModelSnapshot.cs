@@ -97,7 +97,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.Offer", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -380,7 +379,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.OfferRevision", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -430,7 +428,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.Partner", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -527,7 +524,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.Redemption", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
 {
     [DbContext(typeof(CatalogDbContext))]
-    [Migration("20261125123010_Initial")]
+    [Migration("20261125124119_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -100,7 +100,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.Offer", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -383,7 +382,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.OfferRevision", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -433,7 +431,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.Partner", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -530,7 +527,6 @@ namespace BenefitProgram.Catalog.Persistence.Migrations.Catalog
             modelBuilder.Entity("BenefitProgram.Catalog.Domain.Redemption", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
