@@ -190,22 +190,36 @@ internal static class CouponCodeImport
 
         await using (var copy = await connection.BeginBinaryImportAsync("COPY codes_upload (line, code) FROM STDIN (FORMAT BINARY)", ct))
         {
+            // Synchronous writes: the importer buffers and flushes itself; an await per value costs more than the copy.
             foreach (var (line, code) in codes)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(line, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(code, NpgsqlDbType.Text, ct);
+                copy.StartRow();
+                copy.Write(line, NpgsqlDbType.Integer);
+                copy.Write(code, NpgsqlDbType.Text);
             }
 
             await copy.CompleteAsync(ct);
         }
 
-        await using (var existing = new NpgsqlCommand("""
+        bool poolHasCodes;
+        await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM catalog.coupon_codes WHERE offer_id = @offer)", connection, transaction))
+        {
+            any.Parameters.AddWithValue("offer", offerId);
+            poolHasCodes = (bool)(await any.ExecuteScalarAsync(ct))!;
+        }
+
+        if (poolHasCodes)
+        {
+            await using (var analyze = new NpgsqlCommand("ANALYZE codes_upload", connection, transaction))
+            {
+                await analyze.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var existing = new NpgsqlCommand("""
             SELECT u.line, u.code, count(*) OVER () FROM codes_upload u
             JOIN catalog.coupon_codes c ON c.offer_id = @offer AND c.code = u.code
             ORDER BY u.line LIMIT 1000
-            """, connection, transaction))
-        {
+            """, connection, transaction);
             existing.Parameters.AddWithValue("offer", offerId);
             await using var reader = await existing.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -221,11 +235,14 @@ internal static class CouponCodeImport
         var refused = badCodes > 0 || ((duplicatesInFile > 0 || alreadyInPool > 0) && !skipDuplicates);
         if (!dryRun && !refused)
         {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO catalog.coupon_codes (offer_id, code)
-                SELECT @offer, code FROM codes_upload ORDER BY line
-                ON CONFLICT (offer_id, code) DO NOTHING
-                """, connection, transaction);
+            // The duplicates were checked above, so a plain INSERT (no speculative ON CONFLICT per row); with skipDuplicates the
+            // anti-join leaves the known ones out. A concurrent upload of the same codes still hits the unique index and fails whole.
+            await using var insert = new NpgsqlCommand(alreadyInPool == 0
+                ? "INSERT INTO catalog.coupon_codes (offer_id, code) SELECT @offer, code FROM codes_upload"
+                : """
+                  INSERT INTO catalog.coupon_codes (offer_id, code) SELECT @offer, u.code FROM codes_upload u
+                  WHERE NOT EXISTS (SELECT 1 FROM catalog.coupon_codes c WHERE c.offer_id = @offer AND c.code = u.code)
+                  """, connection, transaction);
             insert.Parameters.AddWithValue("offer", offerId);
             imported = await insert.ExecuteNonQueryAsync(ct);
             await db.Offers.Where(o => o.Id == offerId).ExecuteUpdateAsync(s => s.SetProperty(o => o.StockLowAlertedAt, (DateTimeOffset?)null), ct);
