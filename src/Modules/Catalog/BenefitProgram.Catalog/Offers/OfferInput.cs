@@ -62,18 +62,22 @@ public sealed record OfferInput(
     RefundDetails? Refund,
     ServiceDetails? Service);
 
-public static partial class OfferRules
+public static class OfferRules
 {
+    // Plain compiled regexes, not [GeneratedRegex]: the generator puts helper types into a namespace
+    // (System.Text.RegularExpressions.Generated) that every module using it shares, which the module-boundary test reads
+    // as one module depending on another's internals.
+    private static readonly Regex PlanCodePattern = new("^[a-z0-9][a-z0-9-]{1,29}$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex PostalPrefixPattern = new("^[0-9]{1,5}$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex SlugPattern = new("^[a-z0-9][a-z0-9-]{1,39}$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
     public static readonly string[] Categories = ["travel", "leisure", "gastronomy", "security", "mobility", "shopping", "insurance", "health", "culture"];
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,29}$")]
-    public static partial Regex PlanCode();
+    public static Regex PlanCode() => PlanCodePattern;
 
-    [GeneratedRegex("^[0-9]{1,5}$")]
-    public static partial Regex PostalPrefix();
+    public static Regex PostalPrefix() => PostalPrefixPattern;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,39}$")]
-    public static partial Regex Slug();
+    public static Regex Slug() => SlugPattern;
 
     public static bool IsHttpsUrl(string? url) =>
         url is not null && url.Length <= 1000 && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
