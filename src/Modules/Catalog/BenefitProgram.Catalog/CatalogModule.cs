@@ -1,5 +1,15 @@
-using BenefitProgram.Common.Persistence;
+using BenefitProgram.Catalog.Contracts;
+using BenefitProgram.Catalog.Demo;
+using BenefitProgram.Catalog.Eligibility;
+using BenefitProgram.Catalog.Offers;
+using BenefitProgram.Catalog.Partners;
 using BenefitProgram.Catalog.Persistence;
+using BenefitProgram.Catalog.Redemptions;
+using BenefitProgram.Catalog.Search;
+using BenefitProgram.Catalog.Uploads;
+using BenefitProgram.Common;
+using BenefitProgram.Common.Jobs;
+using BenefitProgram.Common.Persistence;
 using FluentValidation;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
@@ -7,12 +17,28 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BenefitProgram.Catalog;
 
+/// <summary>Partners, offers and their review workflow, CSV uploads, coupon pools, member search and redemptions.</summary>
 public static class CatalogModule
 {
     public static IServiceCollection AddCatalog(this IServiceCollection services)
     {
         services.AddModuleDbContext<CatalogDbContext>(CatalogDbContext.SchemaName);
         services.AddValidatorsFromAssembly(typeof(CatalogModule).Assembly, includeInternalTypes: true);
+        services.AddHttpContextAccessor();
+
+        // STAND-IN until Members.Contracts.IMemberEntitlements exists: swap this line for an adapter over it.
+        services.AddScoped<IMemberEligibility, StandInMemberEligibility>();
+
+        services.AddSingleton<PassSigner>();
+        services.AddScoped<RedeemOffer>();
+        services.AddScoped<OfferSearch>();
+        services.AddScoped<IOfferDirectory, OfferDirectory>();
+        services.AddScoped<IPartnerDirectory, PartnerDirectory>();
+        services.AddScoped<IClickAttribution, ClickAttribution>();
+        services.AddScoped<IDemoSeeder, CatalogDemoSeeder>();
+        services.AddScoped<OfferLifecycleJob>();
+        services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<OfferLifecycleJob>(
+            "catalog:offer-lifecycle", "*/15 * * * *", job => job.RunAsync(CancellationToken.None)));
         return services;
     }
 
@@ -21,5 +47,14 @@ public static class CatalogModule
     {
     }
 
-    public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder api) => api;
+    public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder api)
+    {
+        api.MapPartners();
+        api.MapOffers();
+        api.MapOfferUpload();
+        api.MapCouponCodes();
+        api.MapSearch();
+        api.MapRedemptions();
+        return api;
+    }
 }
