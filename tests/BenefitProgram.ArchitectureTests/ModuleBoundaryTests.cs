@@ -30,7 +30,8 @@ public sealed class ModuleBoundaryTests
         var forbidden = others
             .SelectMany(o => Load(o).GetTypes().Select(t => t.Namespace))
             .OfType<string>()
-            .Where(ns => ns.Split('.').Length > 2 && !ns.Contains(".Contracts", StringComparison.Ordinal))
+            .Where(ns => ns.StartsWith("BenefitProgram.", StringComparison.Ordinal)
+                && ns.Split('.').Length > 2 && !ns.Contains(".Contracts", StringComparison.Ordinal))
             .Distinct()
             .ToArray();
         var result = Types.InAssembly(assembly).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();

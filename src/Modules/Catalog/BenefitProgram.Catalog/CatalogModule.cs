@@ -27,7 +27,7 @@ public static class CatalogModule
         services.AddHttpContextAccessor();
 
         // STAND-IN until Members.Contracts.IMemberEntitlements exists: swap this line for an adapter over it.
-        services.AddScoped<IMemberEligibility, StandInMemberEligibility>();
+        services.AddScoped<IMemberEligibility, MemberEntitlementEligibility>();
 
         services.AddSingleton<PassSigner>();
         services.AddScoped<RedeemOffer>();

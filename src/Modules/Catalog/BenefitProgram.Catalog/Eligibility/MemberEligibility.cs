@@ -1,5 +1,4 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
+using BenefitProgram.Members.Contracts;
 
 namespace BenefitProgram.Catalog.Eligibility;
 
@@ -13,20 +12,11 @@ internal interface IMemberEligibility
     Task<MemberEligibility?> GetAsync(Guid programId, Guid memberId, CancellationToken ct);
 }
 
-// STAND-IN until Members.Contracts.IMemberEntitlements exists: every member is on plan "plus" and in good standing;
-// the postal code comes from the request (?postalCode=) or a "bp:postal_code" claim. Swap it in CatalogModule.AddCatalog
-// (one line) for an adapter over IMemberEntitlements.
-internal sealed class StandInMemberEligibility(IHttpContextAccessor http) : IMemberEligibility
+/// <summary>Reads the member's plan, standing and postal code from the Members module ("what is M entitled to now").</summary>
+internal sealed class MemberEntitlementEligibility(IMemberEntitlements entitlements) : IMemberEligibility
 {
-    public Task<MemberEligibility?> GetAsync(Guid programId, Guid memberId, CancellationToken ct)
-    {
-        var context = http.HttpContext;
-        var postal = context?.Request.Query["postalCode"].ToString();
-        if (string.IsNullOrEmpty(postal))
-        {
-            postal = context?.User.FindFirstValue("bp:postal_code");
-        }
-
-        return Task.FromResult<MemberEligibility?>(new MemberEligibility("plus", true, string.IsNullOrEmpty(postal) ? null : postal));
-    }
+    public async Task<MemberEligibility?> GetAsync(Guid programId, Guid memberId, CancellationToken ct) =>
+        await entitlements.GetAsync(programId, memberId, ct) is { } e
+            ? new MemberEligibility(e.PlanCode, e.InGoodStanding, e.PostalCode)
+            : null;
 }

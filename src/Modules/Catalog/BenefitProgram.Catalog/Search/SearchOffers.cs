@@ -104,7 +104,8 @@ internal sealed class OfferSearch(CatalogDbContext db)
             command.Parameters.AddWithValue("now", now);
             command.Parameters.AddWithValue("month", RedeemOffer.PeriodKey(LimitPeriod.Month, now));
             command.Parameters.AddWithValue("year", RedeemOffer.PeriodKey(LimitPeriod.Year, now));
-            command.Parameters.AddNullable("postal", NpgsqlDbType.Text, query.PostalCode ?? member.PostalCode);
+            // The member's own postal code decides the region; the query's only stands in when none is on file.
+            command.Parameters.AddNullable("postal", NpgsqlDbType.Text, member.PostalCode ?? query.PostalCode);
             command.Parameters.AddNullable("category", NpgsqlDbType.Text, query.Category);
             command.Parameters.AddNullable("kind", NpgsqlDbType.Text, query.Kind?.ToString());
             command.Parameters.AddNullable("partner", NpgsqlDbType.Uuid, query.PartnerId);
