@@ -37,8 +37,10 @@ public sealed class NightlyJobTests : IAsyncLifetime
         await TestDatabase.DropAsync(connectionString);
     }
 
+    /// <summary>Runs the night and returns the results of the two test steps (the modules' own steps run too).</summary>
     private async Task<IReadOnlyList<JobRunResult>> RunNightAsync(DateOnly night) =>
-        await app.Services.GetRequiredService<INightRunner>().RunNightAsync(night, CancellationToken.None);
+        (await app.Services.GetRequiredService<INightRunner>().RunNightAsync(night, CancellationToken.None))
+            .Where(r => r.Job.StartsWith("test:", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task Running_the_same_night_twice_runs_each_step_once()
@@ -121,7 +123,7 @@ public sealed class NightlyJobTests : IAsyncLifetime
             .Content.ReadFromJsonAsync<JsonElement>();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
         var runs = await client.GetFromJsonAsync<JsonElement>("/api/v1/ops/jobs/runs");
-        Assert.Equal(2, runs.GetArrayLength());
+        Assert.Equal(2, runs.EnumerateArray().Count(r => r.GetProperty("job").GetString()!.StartsWith("test:", StringComparison.Ordinal)));
         Assert.Equal(3, runs.EnumerateArray().Single(r => r.GetProperty("job").GetString() == "test:counting").GetProperty("rowsAffected").GetInt64());
 
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/api/v1/ops/jobs/nights/yesterday", null)).StatusCode);
