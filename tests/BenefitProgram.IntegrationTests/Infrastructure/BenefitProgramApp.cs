@@ -75,6 +75,12 @@ public sealed class BenefitProgramApp(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Like Development: every registration must be constructible, so a broken one fails here and not at a customer's start-up.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateOnBuild = true;
+            o.ValidateScopes = true;
+        });
         builder.UseSetting("ConnectionStrings:BenefitProgram", connectionString);
         builder.UseSetting("Database:SeedDemo", "false");
         builder.UseSetting("Jobs:QueuePollIntervalMs", "100");

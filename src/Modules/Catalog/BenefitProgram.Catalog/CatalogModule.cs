@@ -23,7 +23,9 @@ public static class CatalogModule
     public static IServiceCollection AddCatalog(this IServiceCollection services)
     {
         services.AddModuleDbContext<CatalogDbContext>(CatalogDbContext.SchemaName);
-        services.AddValidatorsFromAssembly(typeof(CatalogModule).Assembly, includeInternalTypes: true);
+        // LocalizedTextValidator is a child validator built with its length limit; it is not a request validator.
+        services.AddValidatorsFromAssembly(typeof(CatalogModule).Assembly, includeInternalTypes: true,
+            filter: r => r.ValidatorType != typeof(Offers.LocalizedTextValidator));
         services.AddHttpContextAccessor();
 
         // STAND-IN until Members.Contracts.IMemberEntitlements exists: swap this line for an adapter over it.
