@@ -44,7 +44,8 @@ public sealed class NightlyJobTests : IAsyncLifetime
     public async Task Running_the_same_night_twice_runs_each_step_once()
     {
         var first = await RunNightAsync(Night);
-        Assert.Equal(["test:counting", "test:flaky"], first.Select(r => r.Job));
+        // Modules register their own steps too (rewards:...); these tests look at their two test steps.
+        Assert.Equal(["test:counting", "test:flaky"], first.Select(r => r.Job).Where(j => j.StartsWith("test:", StringComparison.Ordinal)));
         Assert.All(first, r => Assert.Equal(JobRunOutcome.Succeeded, r.Outcome));
 
         var second = await RunNightAsync(Night);
@@ -121,7 +122,7 @@ public sealed class NightlyJobTests : IAsyncLifetime
             .Content.ReadFromJsonAsync<JsonElement>();
         client.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("accessToken").GetString());
         var runs = await client.GetFromJsonAsync<JsonElement>("/api/v1/ops/jobs/runs");
-        Assert.Equal(2, runs.GetArrayLength());
+        Assert.Equal(2, runs.EnumerateArray().Count(r => r.GetProperty("job").GetString()!.StartsWith("test:", StringComparison.Ordinal)));
         Assert.Equal(3, runs.EnumerateArray().Single(r => r.GetProperty("job").GetString() == "test:counting").GetProperty("rowsAffected").GetInt64());
 
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/api/v1/ops/jobs/nights/yesterday", null)).StatusCode);

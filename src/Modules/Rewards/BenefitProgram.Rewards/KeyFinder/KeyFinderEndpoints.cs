@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
 using BenefitProgram.Common.Http;
 using BenefitProgram.Common.Security;
@@ -29,11 +28,11 @@ public sealed record FoundKeyRequest(string? Message, string? FinderContact);
 
 public sealed record FoundKeyAnswer(string Message);
 
-internal sealed partial class RegisterKeyTagRequestValidator : AbstractValidator<RegisterKeyTagRequest>
+internal sealed class RegisterKeyTagRequestValidator : AbstractValidator<RegisterKeyTagRequest>
 {
     public RegisterKeyTagRequestValidator()
     {
-        RuleFor(r => r.Code).NotEmpty().Must(c => c is not null && KeyFinderEndpoints.CodePattern().IsMatch(c.Trim().ToUpperInvariant()))
+        RuleFor(r => r.Code).NotEmpty().Must(c => c is not null && KeyFinderEndpoints.IsCode(c.Trim().ToUpperInvariant()))
             .WithMessage("A tag code is 6 to 32 letters, digits or dashes.");
         RuleFor(r => r.Label).NotEmpty().MaximumLength(100);
     }
@@ -48,12 +47,12 @@ internal sealed class FoundKeyRequestValidator : AbstractValidator<FoundKeyReque
     }
 }
 
-internal static partial class KeyFinderEndpoints
+internal static class KeyFinderEndpoints
 {
     public const string RateLimitPolicy = "rewards-key-finder";
 
-    [GeneratedRegex("^[A-Z0-9-]{6,32}$")]
-    public static partial Regex CodePattern();
+    /// <summary>6 to 32 of A-Z, 0-9 and '-' (a plain check: a generated regex would put a type in a shared namespace).</summary>
+    public static bool IsCode(string code) => code.Length is >= 6 and <= 32 && code.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-');
 
     /// <summary>Found reports: per client IP and program, a fixed window (Rewards:KeyFinder:PermitsPerMinute, default 10).</summary>
     public static IServiceCollection AddKeyFinderRateLimit(this IServiceCollection services, IConfiguration? configuration = null) =>
@@ -85,7 +84,7 @@ internal static partial class KeyFinderEndpoints
             }
 
             var normalized = code.Trim().ToUpperInvariant();
-            var tag = CodePattern().IsMatch(normalized)
+            var tag = IsCode(normalized)
                 ? await db.KeyTags.AsNoTracking().SingleOrDefaultAsync(t => t.Code == normalized && t.ProgramId == program.Id, ct)
                 : null;
             if (tag is not null)

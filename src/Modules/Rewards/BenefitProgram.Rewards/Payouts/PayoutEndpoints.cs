@@ -10,6 +10,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -76,7 +77,7 @@ internal static class PayoutEndpoints
             await ViewAsync(db, actor.RequireProgram(), id, false, ct) is { } view ? TypedResults.Ok(view) : Problems.NotFound("The payout batch"));
 
         ops.MapGet("/{id:guid}/export", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
-            Guid id, string? format, CurrentActor actor, RewardsDbContext db, IMemberEntitlements members, IProgramDirectory programs,
+            Guid id, string? format, CurrentActor actor, RewardsDbContext db, [FromServices] IMemberEntitlements members, IProgramDirectory programs,
             IConfiguration configuration, TimeProvider clock, CancellationToken ct) =>
         {
             var programId = actor.RequireProgram();
