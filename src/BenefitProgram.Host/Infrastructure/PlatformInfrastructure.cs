@@ -137,6 +137,7 @@ public static class PlatformInfrastructure
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("BenefitProgram API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));

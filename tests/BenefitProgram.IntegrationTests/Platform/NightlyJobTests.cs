@@ -46,7 +46,8 @@ public sealed class NightlyJobTests : IAsyncLifetime
     public async Task Running_the_same_night_twice_runs_each_step_once()
     {
         var first = await RunNightAsync(Night);
-        Assert.Equal(["test:counting", "test:flaky"], first.Select(r => r.Job));
+        // Modules register their own steps too (rewards:...); these tests look at their two test steps.
+        Assert.Equal(["test:counting", "test:flaky"], first.Select(r => r.Job).Where(j => j.StartsWith("test:", StringComparison.Ordinal)));
         Assert.All(first, r => Assert.Equal(JobRunOutcome.Succeeded, r.Outcome));
 
         var second = await RunNightAsync(Night);

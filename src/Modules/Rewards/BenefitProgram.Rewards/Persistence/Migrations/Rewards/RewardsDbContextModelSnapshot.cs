@@ -96,6 +96,749 @@ namespace BenefitProgram.Rewards.Persistence.Migrations.Rewards
 
                     b.ToTable("outbox_messages", "rewards");
                 });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Claims.ClaimReceipt", b =>
+                {
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("content_type");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("ClaimId")
+                        .HasName("pk_claim_receipts");
+
+                    b.ToTable("claim_receipts", "rewards");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Claims.RefundClaim", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ApprovedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("approved_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("char(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<bool>("DecidedAutomatically")
+                        .HasColumnType("boolean")
+                        .HasColumnName("decided_automatically");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<Guid>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReceiptSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("receipt_sha256");
+
+                    b.Property<string>("RefundKind")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("refund_kind");
+
+                    b.Property<long>("RequestedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requested_minor");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateOnly>("TripDate")
+                        .HasColumnType("date")
+                        .HasColumnName("trip_date");
+
+                    b.Property<Guid?>("TripPurchaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("trip_purchase_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_refund_claims");
+
+                    b.HasIndex("ProgramId", "Status")
+                        .HasDatabaseName("ix_refund_claims_program_id_status");
+
+                    b.HasIndex("ProgramId", "MemberId", "ReceiptSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refund_claims_program_id_member_id_receipt_sha256");
+
+                    b.ToTable("refund_claims", "rewards", t =>
+                        {
+                            t.HasCheckConstraint("ck_refund_claims_amount", "requested_minor > 0 AND (approved_minor IS NULL OR (approved_minor >= 0 AND approved_minor <= requested_minor))");
+                        });
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.KeyFinder.KeyTag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("label");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_key_tags");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_key_tags_code");
+
+                    b.HasIndex("ProgramId", "MemberId")
+                        .HasDatabaseName("ix_key_tags_program_id_member_id");
+
+                    b.ToTable("key_tags", "rewards");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.KeyFinder.KeyTagFoundReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FinderContact")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("finder_contact");
+
+                    b.Property<Guid>("KeyTagId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_tag_id");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_key_tag_found_reports");
+
+                    b.HasIndex("KeyTagId")
+                        .HasDatabaseName("ix_key_tag_found_reports_key_tag_id");
+
+                    b.HasIndex("ProgramId", "MemberId")
+                        .HasDatabaseName("ix_key_tag_found_reports_program_id_member_id");
+
+                    b.ToTable("key_tag_found_reports", "rewards");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Ledger.Journal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CausedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("caused_by_id");
+
+                    b.Property<string>("CausedByType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("caused_by_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Memo")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("memo");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_journals");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_journals_idempotency_key");
+
+                    b.HasIndex("CausedByType", "CausedById")
+                        .HasDatabaseName("ix_journals_caused_by_type_caused_by_id");
+
+                    b.ToTable("journals", "rewards");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Ledger.JournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("account");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("char(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("JournalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("journal_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_journal_entries");
+
+                    b.HasIndex("JournalId")
+                        .HasDatabaseName("ix_journal_entries_journal_id");
+
+                    b.HasIndex("ProgramId", "OwnerId", "Account", "Currency")
+                        .HasDatabaseName("ix_journal_entries_program_id_owner_id_account_currency");
+
+                    b.ToTable("journal_entries", "rewards", t =>
+                        {
+                            t.HasCheckConstraint("ck_journal_entries_amount_not_zero", "amount <> 0");
+                        });
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Payouts.PayoutBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("char(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<string>("PeriodKey")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("period_key");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<long>("ThresholdMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("threshold_minor");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_minor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_batches");
+
+                    b.HasIndex("ProgramId", "PeriodKey", "Currency")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payout_batches_program_id_period_key_currency");
+
+                    b.ToTable("payout_batches", "rewards");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Payouts.PayoutLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("char(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payout_lines");
+
+                    b.HasIndex("BatchId", "MemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payout_lines_batch_id_member_id");
+
+                    b.HasIndex("ProgramId", "MemberId")
+                        .HasDatabaseName("ix_payout_lines_program_id_member_id");
+
+                    b.ToTable("payout_lines", "rewards", t =>
+                        {
+                            t.HasCheckConstraint("ck_payout_lines_amount", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Purchases.Purchase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CashbackMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cashback_minor");
+
+                    b.Property<long>("CashbackOriginalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cashback_original_minor");
+
+                    b.Property<string>("ClickId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("click_id");
+
+                    b.Property<long>("CommissionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("commission_minor");
+
+                    b.Property<long>("CommissionOriginalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("commission_original_minor");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("char(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("decline_reason");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<Guid>("OfferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("offer_id");
+
+                    b.Property<string>("OrderReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("order_reference");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<int>("PartnerShareBasisPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("partner_share_basis_points");
+
+                    b.Property<long>("PartnerShareMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("partner_share_minor");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<DateTimeOffset>("PurchasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("purchased_at");
+
+                    b.Property<long>("ReturnedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("returned_minor");
+
+                    b.Property<DateOnly?>("ServiceDate")
+                        .HasColumnType("date")
+                        .HasColumnName("service_date");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<DateOnly>("WindowEndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("window_ends_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchases");
+
+                    b.HasIndex("PartnerId", "OrderReference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_purchases_partner_id_order_reference");
+
+                    b.HasIndex("State", "WindowEndsOn")
+                        .HasDatabaseName("ix_purchases_state_window_ends_on")
+                        .HasFilter("state = 'Pending'");
+
+                    b.HasIndex("ProgramId", "MemberId", "OfferId")
+                        .HasDatabaseName("ix_purchases_program_id_member_id_offer_id");
+
+                    b.ToTable("purchases", "rewards", t =>
+                        {
+                            t.HasCheckConstraint("ck_purchases_amount", "amount_minor > 0 AND returned_minor >= 0 AND returned_minor <= amount_minor");
+
+                            t.HasCheckConstraint("ck_purchases_cashback", "cashback_minor >= 0 AND cashback_minor <= cashback_original_minor");
+                        });
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Purchases.PurchaseReturn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CashbackReductionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cashback_reduction_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<Guid>("PurchaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("purchase_id");
+
+                    b.Property<string>("ReturnReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("return_reference");
+
+                    b.Property<DateTimeOffset>("ReturnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("returned_at");
+
+                    b.Property<string>("StateBefore")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state_before");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchase_returns");
+
+                    b.HasIndex("PurchaseId", "ReturnReference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_purchase_returns_purchase_id_return_reference");
+
+                    b.ToTable("purchase_returns", "rewards", t =>
+                        {
+                            t.HasCheckConstraint("ck_purchase_returns_amount", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Statements.MemberFee", b =>
+                {
+                    b.Property<Guid>("FeeId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("fee_id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("ChargedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("charged_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("char(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.HasKey("FeeId")
+                        .HasName("pk_member_fees");
+
+                    b.HasIndex("ProgramId", "MemberId")
+                        .HasDatabaseName("ix_member_fees_program_id_member_id");
+
+                    b.ToTable("member_fees", "rewards");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Claims.ClaimReceipt", b =>
+                {
+                    b.HasOne("BenefitProgram.Rewards.Claims.RefundClaim", null)
+                        .WithOne()
+                        .HasForeignKey("BenefitProgram.Rewards.Claims.ClaimReceipt", "ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_receipts_refund_claims_claim_id");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.KeyFinder.KeyTagFoundReport", b =>
+                {
+                    b.HasOne("BenefitProgram.Rewards.KeyFinder.KeyTag", null)
+                        .WithMany()
+                        .HasForeignKey("KeyTagId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_key_tag_found_reports_key_tags_key_tag_id");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Ledger.JournalEntry", b =>
+                {
+                    b.HasOne("BenefitProgram.Rewards.Ledger.Journal", null)
+                        .WithMany("Entries")
+                        .HasForeignKey("JournalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_journal_entries_journals_journal_id");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Payouts.PayoutLine", b =>
+                {
+                    b.HasOne("BenefitProgram.Rewards.Payouts.PayoutBatch", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_lines_payout_batches_batch_id");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Purchases.PurchaseReturn", b =>
+                {
+                    b.HasOne("BenefitProgram.Rewards.Purchases.Purchase", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_returns_purchases_purchase_id");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Ledger.Journal", b =>
+                {
+                    b.Navigation("Entries");
+                });
+
+            modelBuilder.Entity("BenefitProgram.Rewards.Payouts.PayoutBatch", b =>
+                {
+                    b.Navigation("Lines");
+                });
 #pragma warning restore 612, 618
         }
     }
