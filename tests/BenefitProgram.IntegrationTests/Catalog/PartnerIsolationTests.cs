@@ -52,13 +52,16 @@ public sealed class PartnerIsolationTests(CatalogFixture fixture) : CatalogTest(
                     : route.Contains("{id", StringComparison.Ordinal) && route.Contains("offers", StringComparison.Ordinal) ? offerB
                     : Guid.Empty;
                 var path = route.Replace("{id:guid}", id.ToString(), StringComparison.Ordinal)
-                    .Replace("{programId:guid}", DemoIds.OtherProgram.ToString(), StringComparison.Ordinal).TrimEnd('/');
+                    .Replace("{programId:guid}", DemoIds.OtherProgram.ToString(), StringComparison.Ordinal)
+                    // Purchases of another partner by order reference: Rewards' PurchaseTests create and probe them.
+                    .Replace("{orderReference}", "B-ORDER-1", StringComparison.Ordinal).TrimEnd('/');
                 Assert.DoesNotContain("{", path, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")
                 {
                     request.Content = path.EndsWith("/codes", StringComparison.Ordinal) ? new StringContent("X1\nX2", Encoding.UTF8, "text/plain")
                         : path.EndsWith("/upload", StringComparison.Ordinal) ? new StringContent("kind;category\n", Encoding.UTF8, "text/csv")
+                        : path.EndsWith("/returns", StringComparison.Ordinal) ? JsonContent.Create(new { returnReference = "R1", amountMinorUnits = 100 })
                         : JsonContent.Create(OfferBody());
                 }
 

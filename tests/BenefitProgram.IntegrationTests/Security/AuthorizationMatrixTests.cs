@@ -36,6 +36,8 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOu
         "POST /api/v1/programs/{slug}/members",
         // Stripe calls it; every request is checked by its signature instead (StripeBillingTests).
         "POST /api/v1/billing/stripe/webhook",
+        // A finder reports a found key tag: public, rate-limited, reveals nothing (KeyFinder tests).
+        "POST /api/v1/programs/{slug}/key-tags/{code}/found",
         // Portal pages that anyone may open; the pages of each area carry the area's policy and are checked below.
         "GET /",
         "POST /",
@@ -159,7 +161,10 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOu
 
     private static HttpRequestMessage Request(EndpointCase endpoint)
     {
-        var path = RouteParameter().Replace(endpoint.Pattern, m => m.Value.StartsWith("{**", StringComparison.Ordinal) ? "" : Guid.NewGuid().ToString());
+        var path = RouteParameter().Replace(endpoint.Pattern, m =>
+            m.Value.StartsWith("{**", StringComparison.Ordinal) ? ""
+            : m.Value.Contains(":int", StringComparison.Ordinal) ? "2026"
+            : Guid.NewGuid().ToString());
         var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path);
         if (endpoint.Method is "POST" or "PUT" or "PATCH")
         {
