@@ -6,9 +6,9 @@ namespace BenefitProgram.Host.Portal;
 /// The portals' texts in English and German. Keys are the English text, so a page reads naturally and a missing
 /// translation shows English rather than a key. The current UI culture (culture cookie, then Accept-Language) decides.
 /// </summary>
-public sealed class PortalText
+public sealed partial class PortalText
 {
-    private static readonly Dictionary<string, string> German = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> German = Combine(new(StringComparer.Ordinal)
     {
         ["Skip to content"] = "Zum Inhalt springen",
         ["Language"] = "Sprache",
@@ -83,7 +83,7 @@ public sealed class PortalText
         ["Use a colour like #003366."] = "Verwenden Sie eine Farbe wie #003366.",
         ["Use a colour like #FFB000."] = "Verwenden Sie eine Farbe wie #FFB000.",
         ["The logo must be an https URL or a path on this site."] = "Das Logo muss eine https-Adresse oder ein Pfad auf dieser Seite sein.",
-    };
+    });
 
     public string this[string english] =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de" && German.TryGetValue(english, out var german) ? german : english;
@@ -92,4 +92,22 @@ public sealed class PortalText
     public string Message(string? apiMessage) => string.IsNullOrEmpty(apiMessage) ? "" : this[apiMessage];
 
     internal static IReadOnlyCollection<string> Keys => German.Keys;
+
+    // Each area keeps its texts in a file of its own (PortalText.Member.cs, PortalText.PartnerOps.cs).
+    private static Dictionary<string, string> Combine(Dictionary<string, string> shell)
+    {
+        foreach (var part in new[] { MemberGerman(), PartnerOpsGerman() })
+        {
+            foreach (var (english, german) in part)
+            {
+                shell[english] = german;
+            }
+        }
+
+        return shell;
+    }
+
+    private static partial Dictionary<string, string> MemberGerman();
+
+    private static partial Dictionary<string, string> PartnerOpsGerman();
 }
