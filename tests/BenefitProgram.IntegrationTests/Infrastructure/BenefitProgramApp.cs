@@ -85,6 +85,8 @@ public sealed class BenefitProgramApp(
         builder.UseSetting("Database:SeedDemo", "false");
         builder.UseSetting("Jobs:QueuePollIntervalMs", "100");
         builder.UseSetting("Jobs:WorkerCount", "1");
+        // Tests sign in far more often than a person; RateLimitTests checks the limit with a low value.
+        builder.UseSetting("Platform:SignIn:PermitsPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         var all = AllSettings();

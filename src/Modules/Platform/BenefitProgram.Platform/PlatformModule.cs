@@ -14,10 +14,13 @@ using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -97,6 +100,21 @@ public static class PlatformModule
         services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<NightlyRecurringJob>(
             "platform:night", "0 2 * * *", job => job.RunAsync(CancellationToken.None)));
         services.AddValidatorsFromAssemblyContaining<SignInRequestValidator>(includeInternalTypes: true);
+
+        // Password guessing: besides the per-account lockout, each address gets a few sign-in attempts a minute.
+        services.AddRateLimiter(o => o.AddPolicy(AuthEndpoints.SignInRateLimit, http =>
+        {
+            var permits = http.RequestServices.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?
+                .GetValue("Platform:SignIn:PermitsPerMinute", 30) ?? 30;
+            return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+        }));
         return services;
     }
 

@@ -30,21 +30,24 @@ public sealed record MeResponse(Guid? UserId, string? Email, IReadOnlyCollection
 /// </summary>
 internal static class AuthEndpoints
 {
+    public const string SignInRateLimit = "platform-sign-in";
+
     public static void MapAuth(this IEndpointRouteBuilder api)
     {
         var auth = api.MapGroup("/auth").WithTags("Sign-in");
+        var guarded = auth.MapGroup("").RequireRateLimiting(SignInRateLimit);
 
-        auth.MapPost("/signin", (SignInRequest request, SignInManager<PlatformUser> signIn) =>
+        guarded.MapPost("/signin", (SignInRequest request, SignInManager<PlatformUser> signIn) =>
                 SignInAsync(request, signIn, IdentityConstants.ApplicationScheme))
             .Validate<SignInRequest>()
             .WithSummary("Signs in with a cookie (portals).");
 
-        auth.MapPost("/token", (SignInRequest request, SignInManager<PlatformUser> signIn) =>
+        guarded.MapPost("/token", (SignInRequest request, SignInManager<PlatformUser> signIn) =>
                 SignInAsync(request, signIn, IdentityConstants.BearerScheme))
             .Validate<SignInRequest>()
             .WithSummary("Signs in and returns a bearer token (API clients).");
 
-        auth.MapPost("/refresh", RefreshAsync).WithSummary("Exchanges a refresh token for a new bearer token.");
+        guarded.MapPost("/refresh", RefreshAsync).WithSummary("Exchanges a refresh token for a new bearer token.");
 
         auth.MapPost("/signout", async (SignInManager<PlatformUser> signIn) =>
         {
