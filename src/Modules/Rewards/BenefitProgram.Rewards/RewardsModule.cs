@@ -39,6 +39,7 @@ public static class RewardsModule
     public static void AddRewardsConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<FeeChargedConsumer>();
+        bus.AddConsumer<Gdpr.MemberErasedConsumer>();
     }
 
     public static IEndpointRouteBuilder MapRewards(this IEndpointRouteBuilder api)
