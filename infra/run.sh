@@ -26,6 +26,18 @@ fi
 log "building"
 dotnet build src/BenefitProgram.Host -c Release -v q -nologo >/dev/null
 
+# A mail catcher for the notification e-mails (smtp4dev, a dotnet tool): SMTP on 127.0.0.1:2525, web UI on :5081.
+if [ -z "${Notifications__Smtp__Host:-}" ]; then
+  export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v smtp4dev >/dev/null || dotnet tool install --global Rnwood.Smtp4dev --version 3.15.0 >/dev/null || true
+  if command -v smtp4dev >/dev/null; then
+    smtp4dev --urls=http://127.0.0.1:5081 --smtpport=2525 --imapport="" --pop3port="" --db="" >.local/smtp4dev.log 2>&1 &
+    export Notifications__Smtp__Host=127.0.0.1 Notifications__Smtp__Port=2525
+  else
+    log "smtp4dev is not available: no e-mail is sent"
+  fi
+fi
+
 export ASPNETCORE_URLS=$URL
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Database__SeedDemo=${Database__SeedDemo:-true}
@@ -39,6 +51,7 @@ cat <<MSG
     API reference      $URL/api/reference      (OpenAPI: $URL/openapi/v1.json)
     Hangfire           $URL/ops/hangfire       (operators only)
     Health             $URL/health/ready
+    Mail catcher       http://127.0.0.1:5081    (smtp4dev, when it could be installed)
   Demo sign-ins (password for all: see README):
     operator  operator@pluskonto.example / Demo-Operator-2026
   Stop with Ctrl+C; stop PostgreSQL with: infra/run.sh stop

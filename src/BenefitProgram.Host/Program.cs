@@ -3,6 +3,7 @@ using BenefitProgram.Host.Infrastructure;
 using BenefitProgram.Host.Operations;
 using BenefitProgram.Host.Portal;
 using BenefitProgram.Members;
+using BenefitProgram.Notifications;
 using BenefitProgram.Platform;
 using BenefitProgram.Reporting;
 using BenefitProgram.Rewards;
@@ -19,6 +20,7 @@ builder.Services
     .AddCatalog()
     .AddRewards()
     .AddReporting()
+    .AddNotifications()
     .AddHostOps(); // event log, heartbeat and probe jobs (schema host_ops): what operators watch on workers
 
 // The portals: member (/), partner (/partner), operator console (/ops), on the same REST API.
@@ -30,6 +32,7 @@ builder.AddMessageBus(bus =>
     bus.AddCatalogConsumers();
     bus.AddRewardsConsumers();
     bus.AddReportingConsumers();
+    bus.AddNotificationsConsumers();
 });
 
 var app = builder.Build();
@@ -42,6 +45,7 @@ api.MapMembers();
 api.MapCatalog();
 api.MapRewards();
 api.MapReporting();
+api.MapNotifications();
 api.MapHostOps();
 
 app.MapPortals();

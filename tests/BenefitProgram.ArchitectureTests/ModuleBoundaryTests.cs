@@ -9,7 +9,7 @@ namespace BenefitProgram.ArchitectureTests;
 /// </summary>
 public sealed class ModuleBoundaryTests
 {
-    private static readonly string[] Modules = ["Platform", "Members", "Catalog", "Rewards", "Reporting"];
+    private static readonly string[] Modules = ["Platform", "Members", "Catalog", "Rewards", "Reporting", "Notifications"];
 
     private static Assembly Load(string name) => Assembly.Load(name);
 

@@ -17,7 +17,7 @@ public sealed class AppFixture : IAsyncLifetime
 {
     // Not "host_ops": the host's event log may still be writing there (a consumer finishing after its test) while the
     // next test resets, and Respawn's locks then deadlock with it. Nothing in API tests reads host_ops.
-    public static readonly string[] ModuleSchemas = ["platform", "identity", "members", "catalog", "rewards", "reporting"];
+    public static readonly string[] ModuleSchemas = ["platform", "identity", "members", "catalog", "rewards", "reporting", "notifications"];
 
     private Respawner? respawner;
 

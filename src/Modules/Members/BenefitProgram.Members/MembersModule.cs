@@ -37,6 +37,7 @@ public static class MembersModule
         services.AddScoped<MemberDataExport>();
         services.AddScoped<MemberErasure>();
         services.AddScoped<IMemberEntitlements, MemberEntitlements>();
+        services.AddScoped<IMemberContacts, MemberContacts>();
         services.AddScoped<IDemoSeeder, MembersDemoSeeder>();
 
         services.AddScoped<BillingRunJob>();

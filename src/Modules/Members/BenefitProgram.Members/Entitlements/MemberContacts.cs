@@ -1,0 +1,26 @@
+using BenefitProgram.Members.Contracts;
+using BenefitProgram.Members.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BenefitProgram.Members.Entitlements;
+
+/// <summary>Contact data for notifications; an erased member has none.</summary>
+internal sealed class MemberContacts(MembersDbContext db) : IMemberContacts
+{
+    public async Task<MemberContact?> GetAsync(Guid programId, Guid memberId, CancellationToken ct)
+    {
+        var m = await db.Members.AsNoTracking()
+            .Where(x => x.Id == memberId && x.ProgramId == programId)
+            .Select(x => new { x.Id, x.ProgramId, x.Email, x.FirstName, x.LastName, x.Language, x.ConsentMarketing, x.ErasedAt })
+            .SingleOrDefaultAsync(ct);
+        if (m is null)
+        {
+            return null;
+        }
+
+        var erased = m.ErasedAt is not null;
+        var name = string.Join(' ', new[] { m.FirstName, m.LastName }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        return new MemberContact(m.Id, m.ProgramId, erased ? null : m.Email, erased || name.Length == 0 ? null : name, m.Language,
+            !erased && m.ConsentMarketing, erased);
+    }
+}
