@@ -52,7 +52,8 @@ public sealed class PartnerIsolationTests(CatalogFixture fixture) : CatalogTest(
                     : route.Contains("{id", StringComparison.Ordinal) && route.Contains("offers", StringComparison.Ordinal) ? offerB
                     : Guid.Empty;
                 var path = route.Replace("{id:guid}", id.ToString(), StringComparison.Ordinal)
-                    .Replace("{programId:guid}", DemoIds.OtherProgram.ToString(), StringComparison.Ordinal).TrimEnd('/');
+                    .Replace("{programId:guid}", DemoIds.OtherProgram.ToString(), StringComparison.Ordinal)
+                    .Replace("{month}", "2026-10", StringComparison.Ordinal).TrimEnd('/');
                 Assert.DoesNotContain("{", path, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")
