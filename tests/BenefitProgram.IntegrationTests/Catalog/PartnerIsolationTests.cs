@@ -54,7 +54,8 @@ public sealed class PartnerIsolationTests(CatalogFixture fixture) : CatalogTest(
                 var path = route.Replace("{id:guid}", id.ToString(), StringComparison.Ordinal)
                     .Replace("{programId:guid}", DemoIds.OtherProgram.ToString(), StringComparison.Ordinal)
                     // Purchases of another partner by order reference: Rewards' PurchaseTests create and probe them.
-                    .Replace("{orderReference}", "B-ORDER-1", StringComparison.Ordinal).TrimEnd('/');
+                    .Replace("{orderReference}", "B-ORDER-1", StringComparison.Ordinal)
+                    .Replace("{month}", "2026-10", StringComparison.Ordinal).TrimEnd('/');
                 Assert.DoesNotContain("{", path, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")

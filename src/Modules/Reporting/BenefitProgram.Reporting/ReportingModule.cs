@@ -1,5 +1,8 @@
+using BenefitProgram.Common.Jobs;
 using BenefitProgram.Common.Persistence;
 using BenefitProgram.Reporting.Persistence;
+using BenefitProgram.Reporting.Reports;
+using BenefitProgram.Reporting.Snapshots;
 using FluentValidation;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
@@ -7,12 +10,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BenefitProgram.Reporting;
 
+/// <summary>KPI snapshots, churn, program effect, partner revenue and statements, economics, barometer (docs/reports.md).</summary>
 public static class ReportingModule
 {
     public static IServiceCollection AddReporting(this IServiceCollection services)
     {
         services.AddModuleDbContext<ReportingDbContext>(ReportingDbContext.SchemaName);
         services.AddValidatorsFromAssembly(typeof(ReportingModule).Assembly, includeInternalTypes: true);
+        services.AddSingleton<ReportingFaults>();
+        services.AddScoped<ReportingSql>();
+        services.AddScoped<ReportQueries>();
+        services.AddScoped<INightlyJob, KpiSnapshotStep>();
+        services.AddScoped<INightlyJob, MonthlyRetentionStep>();
+        services.AddScoped<INightlyJob, PartnerStatementsStep>();
         return services;
     }
 
@@ -21,5 +31,9 @@ public static class ReportingModule
     {
     }
 
-    public static IEndpointRouteBuilder MapReporting(this IEndpointRouteBuilder api) => api;
+    public static IEndpointRouteBuilder MapReporting(this IEndpointRouteBuilder api)
+    {
+        api.MapReports();
+        return api;
+    }
 }
