@@ -24,7 +24,8 @@ internal sealed class ReportingSql(NpgsqlDataSource data, ReportingFaults faults
 {
     /// <summary>Columns the partner-revenue snapshot needs from the Rewards module (docs/reports.md, "Rewards").</summary>
     public static readonly string[] PurchaseColumns =
-        ["program_id", "partner_id", "offer_id", "member_id", "amount_minor_units", "currency", "purchased_at", "status", "cashback_minor_units"];
+        ["program_id", "partner_id", "offer_id", "member_id", "amount_minor", "returned_minor", "currency", "purchased_at", "state",
+         "cashback_minor", "partner_share_minor", "commission_minor"];
 
     public async Task<long> ExecuteAsync(string name, string sql, DateOnly night, CancellationToken ct)
     {

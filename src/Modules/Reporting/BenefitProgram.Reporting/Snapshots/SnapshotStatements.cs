@@ -177,14 +177,12 @@ internal static class SnapshotStatements
         WITH {Bounds}
         INSERT INTO reporting.daily_partner_rewards (program_id, day, partner_id, purchases, purchase_revenue_minor_units,
             commission_on_purchases_minor_units, cashback_minor_units, cashback_partner_funded_minor_units)
-        SELECT p.program_id, @day, p.partner_id, count(*), sum(p.amount_minor_units),
-               round(sum(p.amount_minor_units) * min(pa.commission_rate_basis_points) / 10000.0)::bigint,
-               coalesce(sum(p.cashback_minor_units), 0),
-               round(coalesce(sum(p.cashback_minor_units), 0) * min(pa.partner_share_basis_points) / 10000.0)::bigint
+        SELECT p.program_id, @day, p.partner_id, count(*), sum(p.amount_minor - p.returned_minor),
+               sum(p.commission_minor), sum(p.cashback_minor), sum(p.partner_share_minor)
         FROM rewards.purchases p
         JOIN b ON b.program_id = p.program_id
-        JOIN catalog.partners pa ON pa.id = p.partner_id
-        WHERE p.purchased_at >= b.t0 AND p.purchased_at < b.t1 AND p.status <> 'Cancelled'
+        -- Rewards keeps each purchase's commission, cashback and partner share after returns, per the contract of its day.
+        WHERE p.purchased_at >= b.t0 AND p.purchased_at < b.t1 AND p.state NOT IN ('Declined', 'Reversed')
         GROUP BY p.program_id, p.partner_id
         ON CONFLICT DO NOTHING
         """;
@@ -295,9 +293,9 @@ internal static class SnapshotStatements
             WHERE (r.created_at >= b.m0 AND r.created_at < b.t1) OR (r.verified_at >= b.m0 AND r.verified_at < b.t1)
             GROUP BY r.program_id, r.partner_id),
         pu AS ({(rewards ? """
-            SELECT p.program_id, p.partner_id, count(*) AS purchases, sum(p.amount_minor_units) AS revenue, coalesce(sum(p.cashback_minor_units), 0) AS cashback
+            SELECT p.program_id, p.partner_id, count(*) AS purchases, sum(p.amount_minor - p.returned_minor) AS revenue, sum(p.cashback_minor) AS cashback
             FROM rewards.purchases p JOIN b ON b.program_id = p.program_id
-            WHERE p.purchased_at >= b.m0 AND p.purchased_at < b.t1 AND p.status <> 'Cancelled'
+            WHERE p.purchased_at >= b.m0 AND p.purchased_at < b.t1 AND p.state NOT IN ('Declined', 'Reversed')
             GROUP BY p.program_id, p.partner_id
             """ : "SELECT NULL::uuid AS program_id, NULL::uuid AS partner_id, 0::bigint AS purchases, 0::bigint AS revenue, 0::bigint AS cashback WHERE false")}),
         x AS (
