@@ -29,7 +29,7 @@ public sealed class PurchaseImportBenchmark(RewardsFixture fixture, ITestOutputH
     [BenchmarkFact]
     public async Task Import_one_million_purchase_rows()
     {
-        const int rows = 1_000_000;
+        var rows = int.TryParse(Environment.GetEnvironmentVariable("BP_BENCH_ROWS"), out var n) ? n : 1_000_000;
         var partner = Fixture.AddPartner(BenefitProgram.Catalog.Contracts.CashbackFunding.Shared, 5_000, 250);
         var offer = Fixture.AddCashbackOffer(partner, capPerYear: 50_000);
         for (var m = 0; m < 10_000; m++)

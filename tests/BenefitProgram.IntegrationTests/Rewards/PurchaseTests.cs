@@ -293,4 +293,49 @@ public sealed class PurchaseTests(RewardsFixture fixture) : RewardsTest(fixture)
             """);
         Assert.Equal("23514", zero.SqlState);
     }
+    [Fact]
+    public async Task Journals_of_a_ledger_batch_are_checked_at_commit_and_only_in_their_own_transaction()
+    {
+        var partner = Fixture.AddPartner();
+        var offer = Fixture.AddCashbackOffer(partner);
+        Fixture.AddMember(number: "400002");
+        var client = await Fixture.PartnerUserAsync(partner);
+        // The import writes its journals as one ledger batch: they are there and balance.
+        await client.PostAsJsonAsync("/api/v1/partner/purchases", Purchase("LB-1", "400002", offer, 10_000));
+
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal(true, await new NpgsqlCommand(
+            "SELECT j.ledger_batch_id IS NOT NULL FROM rewards.journals j JOIN rewards.purchases p ON p.id = j.caused_by_id WHERE p.order_reference = 'LB-1'", connection).ExecuteScalarAsync());
+        async Task<PostgresException> Fails(string sql)
+        {
+            var e = await Assert.ThrowsAsync<PostgresException>(async () => await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync());
+            await new NpgsqlCommand("ROLLBACK", connection).ExecuteNonQueryAsync();
+            return e;
+        }
+
+        string Journal(string id, string batch) => $"""
+            INSERT INTO rewards.journals (id, program_id, kind, caused_by_type, caused_by_id, idempotency_key, memo, created_by, created_at, ledger_batch_id)
+            VALUES ('{id}', '{RewardsFixture.Program}', 'manual-adjustment', 'test', gen_random_uuid(), 'test:{id}', 'x', 'test', now(), '{batch}');
+            """;
+        string Entry(string id, int amount) => $"""
+            INSERT INTO rewards.journal_entries (journal_id, program_id, account, owner_id, currency, amount, created_at)
+            VALUES ('{id}', '{RewardsFixture.Program}', 'member:available', gen_random_uuid(), 'EUR', {amount}, now());
+            """;
+        const string batch = "00000000-0000-0000-0000-0000000000b1";
+        const string j1 = "00000000-0000-0000-0000-0000000000a1", j2 = "00000000-0000-0000-0000-0000000000a2";
+
+        var unbalanced = await Fails($"BEGIN; INSERT INTO rewards.ledger_batches (id) VALUES ('{batch}'); {Journal(j1, batch)} {Entry(j1, 100)} {Entry(j1, -100)} {Journal(j2, batch)} {Entry(j2, 5)} COMMIT;");
+        Assert.Contains($"journal {j2} does not balance", unbalanced.MessageText, StringComparison.Ordinal);
+        var empty = await Fails($"BEGIN; INSERT INTO rewards.ledger_batches (id) VALUES ('{batch}'); {Journal(j1, batch)} COMMIT;");
+        Assert.Contains("has no entries", empty.MessageText, StringComparison.Ordinal);
+        var noBatch = await Fails($"BEGIN; {Journal(j1, batch)} {Entry(j1, 0)} COMMIT;");
+        Assert.Contains("same transaction", noBatch.MessageText, StringComparison.Ordinal);
+
+        // A batch of an earlier transaction cannot take journals that would then escape its commit-time check.
+        await new NpgsqlCommand($"BEGIN; INSERT INTO rewards.ledger_batches (id) VALUES ('{batch}'); {Journal(j1, batch)} {Entry(j1, 100)} {Entry(j1, -100)} COMMIT;", connection).ExecuteNonQueryAsync();
+        var late = await Fails($"BEGIN; {Journal(j2, batch)} {Entry(j2, 5)} COMMIT;");
+        Assert.Contains("same transaction", late.MessageText, StringComparison.Ordinal);
+        Assert.Contains("not allowed", (await Fails("DELETE FROM rewards.ledger_batches")).MessageText, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using BenefitProgram.Catalog.Contracts;
 using BenefitProgram.Common;
 using BenefitProgram.Members.Contracts;
@@ -6,6 +7,7 @@ using BenefitProgram.Rewards.Cashback;
 using BenefitProgram.Rewards.Contracts;
 using BenefitProgram.Rewards.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -48,7 +50,8 @@ internal sealed class PurchaseImporter(
     IPartnerDirectory partners,
     IClickAttribution clicks,
     IMemberEntitlements members,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<PurchaseImporter> logger)
 {
     /// <summary>Up to this many distinct (member, purchase instant) pairs the entitlement is asked "at the purchase instant"; above it, "now" in bulk.</summary>
     public const int PointInTimeEntitlementLimit = 5_000;
@@ -74,6 +77,14 @@ internal sealed class PurchaseImporter(
     public async Task<PurchaseImportReport> ImportAsync(Guid partnerId, IReadOnlyList<PurchaseReport> reports, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name)
+        {
+            phases.Add($"{name} {watch.ElapsedMilliseconds} ms");
+            watch.Restart();
+        }
+
         var rows = reports.Select((r, i) => new Row { No = i + 1, Report = r }).ToList();
         var partner = await partners.GetAsync(partnerId, ct);
 
@@ -159,9 +170,15 @@ internal sealed class PurchaseImporter(
         }
 
         var candidates = rows.Where(r => r.Outcome is null).ToList();
+        Phase("validation+attribution");
         await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"rewards:partner:" + partnerId}, 0))", ct);
+        if (rows.Count > PointInTimeEntitlementLimit)
+        {
+            // Bulk imports sort and hash a few hundred MB in the statements below: keep that in memory.
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'", ct);
+        }
 
         // 3. Order references this partner already reported: acknowledged, ignored.
         if (candidates.Count > 0)
@@ -187,6 +204,8 @@ internal sealed class PurchaseImporter(
             candidates = candidates.Where(r => r.Outcome is null).ToList();
         }
 
+        Phase("known-references");
+
         // 4. Entitlements: at the purchase instant for ordinary batches, "now" in bulk (see the ADR).
         var entitlements = await EntitlementsAsync(candidates, ct);
 
@@ -211,10 +230,12 @@ internal sealed class PurchaseImporter(
             ytd[key] = used + row.Cashback;
         }
 
+        Phase("entitlements+rule");
+
         // 6. Set-based writes.
         if (candidates.Count > 0)
         {
-            var notInserted = await WriteAsync(connection, partnerId, partner!.Terms.PartnerShareBasisPoints, candidates, actor, now, ct);
+            var notInserted = await WriteAsync(connection, partnerId, partner!.Terms.PartnerShareBasisPoints, candidates, actor, now, Phase, ct);
             foreach (var row in candidates.Where(r => notInserted.Contains(r.No)))
             {
                 row.Outcome = RowOutcomes.Duplicate;
@@ -222,7 +243,10 @@ internal sealed class PurchaseImporter(
             }
         }
 
+        Phase("writes");
         await tx.CommitAsync(ct);
+        Phase("commit");
+        logger.LogInformation("Purchase import of {Rows} rows for partner {PartnerId}: {Phases}", rows.Count, partnerId, string.Join(", ", phases));
 
         var lines = rows.Select(r => new PurchaseRowResult(
                 r.No, r.Report.OrderReference, r.Outcome!, r.Reason,
@@ -341,7 +365,7 @@ internal sealed class PurchaseImporter(
 
     /// <summary>COPY into a temporary table, then purchases, journals, entries and outbox rows set-based. Returns the row numbers not inserted.</summary>
     private static async Task<HashSet<int>> WriteAsync(
-        NpgsqlConnection connection, Guid partnerId, int shareBasisPoints, List<Row> rows, string actor, DateTimeOffset now, CancellationToken ct)
+        NpgsqlConnection connection, Guid partnerId, int shareBasisPoints, List<Row> rows, string actor, DateTimeOffset now, Action<string> phase, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand("""
             CREATE TEMP TABLE purchase_staging (
@@ -349,7 +373,7 @@ internal sealed class PurchaseImporter(
               offer_id uuid NOT NULL, order_reference varchar(100) NOT NULL, click_id varchar(100), amount_minor bigint NOT NULL,
               currency char(3) NOT NULL, purchased_at timestamptz NOT NULL, service_date date, window_ends_on date NOT NULL,
               cashback bigint NOT NULL, partner_share bigint NOT NULL, commission bigint NOT NULL, state varchar(20) NOT NULL,
-              decline_reason varchar(60), inserted boolean NOT NULL DEFAULT false
+              decline_reason varchar(60), inserted boolean NOT NULL DEFAULT true
             ) ON COMMIT DROP
             """, connection))
         {
@@ -386,23 +410,47 @@ internal sealed class PurchaseImporter(
             await copy.CompleteAsync(ct);
         }
 
-        var sql = $$"""
-            WITH ins AS (
-              INSERT INTO rewards.purchases (id, program_id, partner_id, order_reference, member_id, offer_id, click_id, amount_minor,
-                returned_minor, currency, purchased_at, service_date, window_ends_on, cashback_original_minor, cashback_minor,
-                partner_share_basis_points, partner_share_minor, commission_original_minor, commission_minor, state, decline_reason,
-                created_at, created_by)
-              SELECT id, program_id, @partner, order_reference, member_id, offer_id, click_id, amount_minor, 0, currency, purchased_at,
-                service_date, window_ends_on, cashback, cashback, @share, partner_share, commission, commission, state, decline_reason, @now, @actor
-              FROM purchase_staging ORDER BY row_no
-              ON CONFLICT (partner_id, order_reference) DO NOTHING
-              RETURNING id)
-            UPDATE purchase_staging s SET inserted = true FROM ins WHERE ins.id = s.id;
+        // Under the partner's advisory lock, with the known order references filtered out above, every staged row is
+        // normally inserted; ON CONFLICT stays as the guard, and only when it fired are the missing rows looked up.
+        phase("copy-to-staging");
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO rewards.purchases (id, program_id, partner_id, order_reference, member_id, offer_id, click_id, amount_minor,
+              returned_minor, currency, purchased_at, service_date, window_ends_on, cashback_original_minor, cashback_minor,
+              partner_share_basis_points, partner_share_minor, commission_original_minor, commission_minor, state, decline_reason,
+              created_at, created_by)
+            SELECT id, program_id, @partner, order_reference, member_id, offer_id, click_id, amount_minor, 0, currency, purchased_at,
+              service_date, window_ends_on, cashback, cashback, @share, partner_share, commission, commission, state, decline_reason, @now, @actor
+            FROM purchase_staging ORDER BY row_no
+            ON CONFLICT (partner_id, order_reference) DO NOTHING
+            """, connection))
+        {
+            insert.CommandTimeout = 600;
+            insert.Parameters.AddWithValue("partner", partnerId);
+            insert.Parameters.AddWithValue("share", shareBasisPoints);
+            insert.Parameters.AddWithValue("now", now);
+            insert.Parameters.AddWithValue("actor", actor);
+            var inserted = await insert.ExecuteNonQueryAsync(ct);
+            if (inserted != rows.Count)
+            {
+                await using var mark = new NpgsqlCommand(
+                    "UPDATE purchase_staging s SET inserted = false WHERE NOT EXISTS (SELECT 1 FROM rewards.purchases p WHERE p.id = s.id)", connection);
+                mark.CommandTimeout = 600;
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+        }
 
-            INSERT INTO rewards.journals (id, program_id, kind, caused_by_type, caused_by_id, idempotency_key, memo, created_by, created_at)
+        phase("insert-purchases");
+
+        // The journals of one import form a ledger batch: checked set-based at commit (every journal has entries and
+        // sums to zero), instead of one deferred trigger call per journal. See LedgerBatchSql.
+        var batchId = Guid.CreateVersion7(now);
+        var sql = $$"""
+            INSERT INTO rewards.ledger_batches (id, created_at) VALUES (@batch, @now);
+
+            INSERT INTO rewards.journals (id, program_id, kind, caused_by_type, caused_by_id, idempotency_key, memo, created_by, created_at, ledger_batch_id)
             SELECT journal_id, program_id, 'cashback-pending', 'purchase', id, 'purchase:' || id,
                    left('Purchase ' || order_reference || CASE WHEN state = 'Declined' THEN ' (cashback declined: ' || decline_reason || ')' ELSE '' END, 500),
-                   @actor, @now
+                   @actor, @now, @batch
             FROM purchase_staging WHERE inserted AND (cashback <> 0 OR commission <> 0);
 
             INSERT INTO rewards.journal_entries (journal_id, program_id, account, owner_id, currency, amount, created_at)
@@ -436,13 +484,15 @@ internal sealed class PurchaseImporter(
         {
             write.CommandTimeout = 600;
             write.Parameters.AddWithValue("partner", partnerId);
-            write.Parameters.AddWithValue("share", shareBasisPoints);
+            write.Parameters.AddWithValue("batch", batchId);
             write.Parameters.AddWithValue("now", now);
             write.Parameters.AddWithValue("actor", actor);
             write.Parameters.AddWithValue("recordedType", EventType<PurchaseRecorded>());
             write.Parameters.AddWithValue("declinedType", EventType<CashbackDeclined>());
             await write.ExecuteNonQueryAsync(ct);
         }
+
+        phase("journals+entries+outbox");
 
         var missing = new HashSet<int>();
         await using (var check = new NpgsqlCommand("SELECT row_no FROM purchase_staging WHERE NOT inserted", connection))
