@@ -230,6 +230,23 @@ public sealed class PartnerOpsJourneyTests(PortalFixture fixture) : PortalTest(f
         await ShotAsync("redemptions");
     }
 
+    [Fact]
+    public async Task The_operator_sees_member_counts_by_status_and_the_job_runs()
+    {
+        await SeedPartnersAndMembersAsync();
+        await Page.GotoAsync("/signin");
+        await SignInAsync(DemoIds.OperatorEmail, DemoIds.OperatorPassword);
+        await Expect(Page).ToHaveURLAsync(new Regex("/ops$"));
+        await Expect(Page.GetByTestId("member-status-counts")).ToContainTextAsync("Active");
+        await Expect(Page.GetByTestId("dashboard").Locator("svg").First).ToBeVisibleAsync();
+        await ShotAsync("dashboard");
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Jobs" }).ClickAsync();
+        await Expect(Page.GetByTestId("hangfire-link")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("job-runs").Or(Page.GetByTestId("no-runs"))).ToBeVisibleAsync();
+        await ShotAsync("jobs");
+    }
+
     /// <summary>A nationwide 10 % discount of the travel agency, created and submitted through the partner API.</summary>
     private async Task<string> CreateAndSubmitAsync(IBrowserContext partner)
     {
