@@ -32,6 +32,57 @@ public sealed class PortalApi(HttpClient http, IHttpContextAccessor accessor, Po
     public Task<ApiResult<object>> DeleteAsync(string path, CancellationToken ct = default) =>
         SendAsync<object>(HttpMethod.Delete, path, null, ct);
 
+    /// <summary>
+    /// Posts a file's bytes (CSV, plain text) and reads the JSON answer as <typeparamref name="T"/> whatever the status:
+    /// upload endpoints answer a refused file with 422 and the same row-by-row report.
+    /// </summary>
+    public async Task<(ApiResult<T> Result, T? Report)> PostFileAsync<T>(string path, byte[] file, string mediaType, CancellationToken ct = default)
+    {
+        // The raw bytes: the API detects the encoding (UTF-8 with or without BOM, or Windows-1252 from Excel).
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address.BaseUri, path)) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue(System.Globalization.CultureInfo.CurrentUICulture.Name));
+        if (AuthCookieHeader(accessor.HttpContext?.Request.Cookies) is { } cookie)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        using var response = await http.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        T? report = default;
+        if (body.Length > 0 && response.Content.Headers.ContentType?.MediaType == "application/json")
+        {
+            try
+            {
+                report = JsonSerializer.Deserialize<T>(body, Json);
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return (new ApiResult<T>(report, null), report);
+        }
+
+        ApiProblem? problem = null;
+        if (body.Length > 0 && response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
+        {
+            try
+            {
+                problem = JsonSerializer.Deserialize<ApiProblem>(body, Json);
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return (new ApiResult<T>(default, (problem ?? new ApiProblem()) with { Status = (int)response.StatusCode }), report);
+    }
+
     /// <summary>Sends a request and hands back the raw answer (sign-in needs its Set-Cookie headers).</summary>
     public async Task<(ApiResult<T> Result, HttpResponseMessage Response)> SendRawAsync<T>(HttpMethod method, string path, object? body, string? cookieHeader, CancellationToken ct)
     {
