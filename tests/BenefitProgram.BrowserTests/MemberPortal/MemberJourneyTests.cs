@@ -72,6 +72,13 @@ public sealed class MemberJourneyTests(PortalFixture fixture) : PortalTest(fixtu
         await Expect(Page.Locator(".portal-copy-status")).ToHaveTextAsync("Copied");
         await ShotAsync("coupon-code");
 
+        await Nav.GetByRole(AriaRole.Link, new() { Name = "My cashback" }).ClickAsync();
+        var balances = Page.GetByTestId("balances");
+        await Expect(balances).ToContainTextAsync("Pending");
+        await Expect(balances).ToContainTextAsync("Available");
+        await Expect(balances).ToContainTextAsync("Paid");
+        await ShotAsync("cashback");
+
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Refund claims" }).ClickAsync();
         await Expect(Page.GetByText("No claims yet.")).ToBeVisibleAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Submit claim" }).ClickAsync();
@@ -101,6 +108,9 @@ public sealed class MemberJourneyTests(PortalFixture fixture) : PortalTest(fixtu
         Assert.True(await NoSidewaysScrollingAsync(), "the membership page scrolls sideways");
         await ShotAsync("membership");
 
+        await cancel.ClickAsync();
+        await Expect(Page.Locator("#f-reason")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(Page.GetByTestId("benefit-statement")).ToBeVisibleAsync();
         await Page.GetByLabel("Why do you want to cancel?").SelectOptionAsync("too-expensive");
         await Page.GetByLabel("Anything else you want to tell us? (optional)").FillAsync("Zu teuer für mich.");
         await cancel.ClickAsync();
@@ -108,6 +118,13 @@ public sealed class MemberJourneyTests(PortalFixture fixture) : PortalTest(fixtu
         await Expect(Page.GetByTestId("membership-facts")).ToContainTextAsync("Cancelled");
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Keep my membership" })).ToBeVisibleAsync();
         await ShotAsync("cancelled");
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Deutsch" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Meine Mitgliedschaft", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Mitgliedschaft behalten" })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Hauptnavigation" }).GetByRole(AriaRole.Link, new() { Name = "Erstattungen" }).ClickAsync();
+        await Expect(Page.GetByTestId("claim-list")).ToContainTextAsync("Eingereicht, in Prüfung");
+        await ShotAsync("german-claims");
     }
 
     [Fact]
@@ -147,6 +164,7 @@ public sealed class MemberJourneyTests(PortalFixture fixture) : PortalTest(fixtu
         await Page.GetByLabel("Label").FillAsync("House keys");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Register key tag" }).ClickAsync();
         await Expect(Page.GetByTestId("key-tags")).ToContainTextAsync("House keys");
+        await Expect(Page.GetByTestId("key-tags")).ToContainTextAsync("KF-1234-5678");
         await ShotAsync("key-tag");
 
         await Nav.GetByRole(AriaRole.Link, new() { Name = "My membership" }).ClickAsync();
