@@ -29,6 +29,21 @@ public sealed class PortalApi(HttpClient http, IHttpContextAccessor accessor, Po
     public Task<ApiResult<T>> PutAsync<T>(string path, object body, CancellationToken ct = default) =>
         SendAsync<T>(HttpMethod.Put, path, body, ct);
 
+    /// <summary>Posts a multipart form (e.g. a claim with its receipt) with the user's cookie.</summary>
+    public async Task<ApiResult<T>> PostMultipartAsync<T>(string path, MultipartFormDataContent content, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address.BaseUri, path)) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue(System.Globalization.CultureInfo.CurrentUICulture.Name));
+        if (AuthCookieHeader(accessor.HttpContext?.Request.Cookies) is { } cookie)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        using var response = await http.SendAsync(request, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
     public Task<ApiResult<object>> DeleteAsync(string path, CancellationToken ct = default) =>
         SendAsync<object>(HttpMethod.Delete, path, null, ct);
 

@@ -43,6 +43,8 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOu
         "POST /",
         "GET /signin",
         "POST /signin",
+        "GET /signup", // member self-service sign-up page (posts to the public sign-up API)
+        "POST /signup",
         "GET /denied",
         "POST /denied",
         "POST /signout",
