@@ -9,8 +9,6 @@ using BenefitProgram.Platform.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using Respawn;
-using Respawn.Graph;
 
 namespace BenefitProgram.IntegrationTests.Catalog;
 
@@ -29,55 +27,27 @@ internal sealed class TestEligibility : IMemberEligibility
 /// </summary>
 public sealed class CatalogFixture : IAsyncLifetime
 {
-    private Respawner? respawner;
+    private ResettableHost host = null!;
 
     internal TestEligibility Eligibility { get; } = new();
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString => host.ConnectionString;
 
-    public BenefitProgramApp App { get; private set; } = null!;
+    public BenefitProgramApp App => host.App;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => host = await ResettableHost.StartAsync("bp_cat", cs => new BenefitProgramApp(cs, services =>
     {
-        ConnectionString = await TestDatabase.CreateAsync("bp_cat");
-        App = new BenefitProgramApp(ConnectionString, services =>
-        {
-            services.RemoveAll<IMemberEligibility>();
-            services.AddSingleton<IMemberEligibility>(Eligibility);
-        });
-        _ = App.Server;
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-        {
-            DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = AppFixture.ModuleSchemas,
-            TablesToIgnore = [new Table("__EFMigrationsHistory"), new Table("identity", "data_protection_keys")],
-        });
-    }
+        services.RemoveAll<IMemberEligibility>();
+        services.AddSingleton<IMemberEligibility>(Eligibility);
+    }));
 
     public async Task ResetAsync()
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
-        }
-
         Eligibility.Members.Clear();
-        App.Clock.SetUtcNow(BenefitProgramApp.Start);
-        await using var scope = App.Services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
-        {
-            await seeder.SeedAsync(CancellationToken.None);
-        }
+        await host.ResetAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
-    }
+    public async Task DisposeAsync() => await host.DisposeAsync();
 
     public HttpClient Anonymous() => App.CreateClient(new() { AllowAutoRedirect = false });
 

@@ -4,8 +4,6 @@ using BenefitProgram.Common;
 using BenefitProgram.Platform.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Respawn;
-using Respawn.Graph;
 
 namespace BenefitProgram.IntegrationTests.Infrastructure;
 
@@ -19,48 +17,17 @@ public sealed class AppFixture : IAsyncLifetime
     // next test resets, and Respawn's locks then deadlock with it. Nothing in API tests reads host_ops.
     public static readonly string[] ModuleSchemas = ["platform", "identity", "members", "catalog", "rewards", "reporting", "notifications"];
 
-    private Respawner? respawner;
+    private ResettableHost host = null!;
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString => host.ConnectionString;
 
-    public BenefitProgramApp App { get; private set; } = null!;
+    public BenefitProgramApp App => host.App;
 
-    public async Task InitializeAsync()
-    {
-        ConnectionString = await TestDatabase.CreateAsync("bp_it");
-        App = new BenefitProgramApp(ConnectionString);
-        _ = App.Server; // starts the host: migrations run here
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-        {
-            DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ModuleSchemas,
-            TablesToIgnore = [new Table("__EFMigrationsHistory"), new Table("identity", "data_protection_keys")],
-        });
-    }
+    public async Task InitializeAsync() => host = await ResettableHost.StartAsync("bp_it", cs => new BenefitProgramApp(cs));
 
-    public async Task ResetAsync()
-    {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
-        }
+    public Task ResetAsync() => host.ResetAsync();
 
-        App.Clock.SetUtcNow(BenefitProgramApp.Start);
-        await using var scope = App.Services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
-        {
-            await seeder.SeedAsync(CancellationToken.None);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
-    }
+    public async Task DisposeAsync() => await host.DisposeAsync();
 
     public HttpClient Anonymous() => App.CreateClient(new() { AllowAutoRedirect = false });
 

@@ -9,8 +9,6 @@ using BenefitProgram.Members.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Respawn;
-using Respawn.Graph;
 using Stripe;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -23,51 +21,24 @@ namespace BenefitProgram.IntegrationTests.Members;
 public sealed class StripeFixture : IAsyncLifetime
 {
     public const string Secret = "whsec_test_benefitprogram";
-    private Respawner? respawner;
+    private ResettableHost host = null!;
 
     public WireMockServer Stub { get; } = WireMockServer.Start();
-    public AppFixture Inner { get; private set; } = null!;
-    public string ConnectionString { get; private set; } = "";
-    public BenefitProgramApp App { get; private set; } = null!;
+    public string ConnectionString => host.ConnectionString;
+    public BenefitProgramApp App => host.App;
 
-    public async Task InitializeAsync()
-    {
-        ConnectionString = await TestDatabase.CreateAsync("bp_stripe");
-        App = new BenefitProgramApp(ConnectionString, services => services.PostConfigure<BillingOptions>(o =>
+    public async Task InitializeAsync() => host = await ResettableHost.StartAsync("bp_stripe", cs => new BenefitProgramApp(cs, services =>
+        services.PostConfigure<BillingOptions>(o =>
         {
             o.Provider = StripeBillingProvider.ProviderName;
             o.Stripe.ApiKey = "sk_test_benefitprogram";
             o.Stripe.WebhookSecret = Secret;
             o.Stripe.ApiBase = Stub.Url;
-        }));
-        _ = App.Server;
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-        {
-            DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = AppFixture.ModuleSchemas,
-            TablesToIgnore = [new Table("__EFMigrationsHistory"), new Table("identity", "data_protection_keys")],
-        });
-    }
+        })));
 
     public async Task ResetAsync()
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
-        }
-
-        App.Clock.SetUtcNow(BenefitProgramApp.Start);
-        await using (var scope = App.Services.CreateAsyncScope())
-        {
-            foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
-            {
-                await seeder.SeedAsync(CancellationToken.None);
-            }
-        }
-
+        await host.ResetAsync();
         await SeedPlansAsync(App);
         Stub.Reset();
         var start = BenefitProgramApp.Start.ToUnixTimeSeconds();
@@ -83,9 +54,8 @@ public sealed class StripeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await App.DisposeAsync();
+        await host.DisposeAsync();
         Stub.Stop();
-        await TestDatabase.DropAsync(ConnectionString);
     }
 }
 

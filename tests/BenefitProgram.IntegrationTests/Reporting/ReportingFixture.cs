@@ -4,8 +4,6 @@ using BenefitProgram.IntegrationTests.Infrastructure;
 using BenefitProgram.Reporting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Respawn;
-using Respawn.Graph;
 
 namespace BenefitProgram.IntegrationTests.Reporting;
 
@@ -15,16 +13,13 @@ namespace BenefitProgram.IntegrationTests.Reporting;
 /// </summary>
 public sealed class ReportingFixture : IAsyncLifetime
 {
-    private Respawner? respawner;
+    private ResettableHost host = null!;
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString => host.ConnectionString;
 
-    public BenefitProgramApp App { get; private set; } = null!;
+    public BenefitProgramApp App => host.App;
 
-    public async Task InitializeAsync()
-    {
-        ConnectionString = await TestDatabase.CreateAsync("bp_reporting");
-        App = new BenefitProgramApp(ConnectionString, services =>
+    public async Task InitializeAsync() => host = await ResettableHost.StartAsync("bp_reporting", cs => new BenefitProgramApp(cs, services =>
         {
             var others = services.Where(d => d.ServiceType == typeof(INightlyJob)
                 && d.ImplementationType?.Assembly != typeof(ReportingModule).Assembly).ToList();
@@ -32,39 +27,11 @@ public sealed class ReportingFixture : IAsyncLifetime
             {
                 services.Remove(descriptor);
             }
-        });
-        _ = App.Server;
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-        {
-            DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = AppFixture.ModuleSchemas,
-            TablesToIgnore = [new Table("__EFMigrationsHistory"), new Table("identity", "data_protection_keys")],
-        });
-    }
+        }));
 
-    public async Task ResetAsync()
-    {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
-        }
+    public Task ResetAsync() => host.ResetAsync();
 
-        App.Clock.SetUtcNow(BenefitProgramApp.Start);
-        await using var scope = App.Services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
-        {
-            await seeder.SeedAsync(CancellationToken.None);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
-    }
+    public async Task DisposeAsync() => await host.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

@@ -7,8 +7,6 @@ using BenefitProgram.Members.Contracts;
 using BenefitProgram.Platform.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Respawn;
-using Respawn.Graph;
 
 namespace BenefitProgram.IntegrationTests.Rewards;
 
@@ -18,49 +16,22 @@ namespace BenefitProgram.IntegrationTests.Rewards;
 /// </summary>
 public sealed class RewardsFixture : IAsyncLifetime
 {
-    private Respawner? respawner;
+    private ResettableHost host = null!;
 
-    public string ConnectionString { get; private set; } = "";
-    public BenefitProgramApp App { get; private set; } = null!;
+    public string ConnectionString => host.ConnectionString;
+    public BenefitProgramApp App => host.App;
     public RewardsFakes Fakes { get; } = new();
 
-    public async Task InitializeAsync()
-    {
-        ConnectionString = await TestDatabase.CreateAsync("bp_rw");
-        App = new BenefitProgramApp(ConnectionString, services => RewardsFakes.Register(services, Fakes));
-        _ = App.Server;
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
-        {
-            DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = AppFixture.ModuleSchemas,
-            TablesToIgnore = [new Table("__EFMigrationsHistory"), new Table("identity", "data_protection_keys")],
-        });
-    }
+    public async Task InitializeAsync() =>
+        host = await ResettableHost.StartAsync("bp_rw", cs => new BenefitProgramApp(cs, services => RewardsFakes.Register(services, Fakes)));
 
     public async Task ResetAsync()
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
-        }
-
         Fakes.Reset();
-        App.Clock.SetUtcNow(BenefitProgramApp.Start);
-        await using var scope = App.Services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
-        {
-            await seeder.SeedAsync(CancellationToken.None);
-        }
+        await host.ResetAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
-    }
+    public async Task DisposeAsync() => await host.DisposeAsync();
 
     public HttpClient Anonymous()
     {
