@@ -19,7 +19,7 @@ namespace BenefitProgram.IntegrationTests.Security;
 /// Resource-level checks (member A on member B's id, partner A on partner B's id, operator X on program Y's id) live
 /// with each module's tests, which know how to create the resources.
 /// </summary>
-public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOutputHelper output) : ApiTest(fixture)
+public sealed class AuthorizationMatrixTests(AppFixture fixture, ITestOutputHelper output) : ApiTest(fixture)
 {
     /// <summary>Endpoints anyone may call (the portals need them before sign-in, or they are health/docs).</summary>
     private static readonly HashSet<string> Public = new(StringComparer.Ordinal)
@@ -67,32 +67,8 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOu
         "POST /api/v1/auth/signout",
     };
 
-    private sealed record EndpointCase(string Method, string Pattern, string? Policy, string ContentType = "application/json")
-    {
-        public string Key => $"{Method} {Pattern}";
-    }
-
-    private List<EndpointCase> Endpoints()
-    {
-        var cases = new List<EndpointCase>();
-        foreach (var endpoint in App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
-            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-            var authorize = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
-            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            var policy = anonymous || authorize.Count == 0 ? null : authorize.Select(a => a.Policy).LastOrDefault(p => p is not null) ?? "";
-            // Send what the endpoint accepts (a CSV upload takes text/csv), so the refusal comes from authorisation.
-            var accepted = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes;
-            var contentType = accepted is { Count: > 0 } ? accepted[0] : "application/json";
-            if (!IsStaticAsset(pattern))
-            {
-                cases.AddRange(methods.Select(m => new EndpointCase(m, pattern, policy, contentType)));
-            }
-        }
-
-        return cases.DistinctBy(c => c.Key).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
-    }
+    private List<AppEndpoint> Endpoints() =>
+        AppEndpoints.Read(App.Services).Where(e => !IsStaticAsset(e.Pattern)).ToList();
 
     [Fact]
     public void Every_endpoint_is_protected_by_a_policy_or_listed_as_public()
@@ -148,7 +124,7 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOu
         Assert.Equal(before, after);
     }
 
-    private static bool Allowed(EndpointCase endpoint, string identity) => (endpoint.Policy, identity) switch
+    private static bool Allowed(AppEndpoint endpoint, string identity) => (endpoint.Policy, identity) switch
     {
         (_, "anonymous") => false,
         ("", _) => AnyAuthenticated.Contains(endpoint.Key)
@@ -161,21 +137,16 @@ public sealed partial class AuthorizationMatrixTests(AppFixture fixture, ITestOu
         var (policy, _) => throw new InvalidOperationException($"{endpoint.Key} uses the policy '{policy}' the matrix does not know."),
     };
 
-    private static HttpRequestMessage Request(EndpointCase endpoint)
+    private static HttpRequestMessage Request(AppEndpoint endpoint)
     {
-        var path = RouteParameter().Replace(endpoint.Pattern, m =>
-            m.Value.StartsWith("{**", StringComparison.Ordinal) ? ""
-            : m.Value.Contains(":int", StringComparison.Ordinal) ? "2026"
-            : Guid.NewGuid().ToString());
-        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path);
+        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), AppEndpoints.SamplePath(endpoint.Pattern));
         if (endpoint.Method is "POST" or "PUT" or "PATCH")
         {
-            request.Content = new StringContent(endpoint.ContentType.Contains("json", StringComparison.Ordinal) ? "{}" : "a,b\n1,2\n", Encoding.UTF8, endpoint.ContentType);
+            // Send what the endpoint accepts (a CSV upload takes text/csv), so the refusal comes from authorisation.
+            var contentType = endpoint.Accepts.Count > 0 ? endpoint.Accepts[0] : "application/json";
+            request.Content = new StringContent(contentType.Contains("json", StringComparison.Ordinal) ? "{}" : "a,b\n1,2\n", Encoding.UTF8, contentType);
         }
 
         return request;
     }
-
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
 }

@@ -17,7 +17,7 @@ namespace BenefitProgram.IntegrationTests.Security;
 /// with bodies that are broken in every way a client can break them. Each must get a 4xx ProblemDetails, never a 500,
 /// and the database must be unchanged. Field-specific cases (amounts, CSV files, uploads) live with each module.
 /// </summary>
-public sealed partial class BadInputCorpusTests(AppFixture fixture, ITestOutputHelper output) : ApiTest(fixture)
+public sealed class BadInputCorpusTests(AppFixture fixture, ITestOutputHelper output) : ApiTest(fixture)
 {
     private static readonly (string Name, string ContentType, string Body)[] Cases =
     [
@@ -54,7 +54,7 @@ public sealed partial class BadInputCorpusTests(AppFixture fixture, ITestOutputH
         var endpoints = JsonEndpoints();
         foreach (var (method, pattern, policy) in endpoints)
         {
-            var path = RouteParameter().Replace(pattern, m => m.Value.Contains(":int", StringComparison.Ordinal) ? "2026" : Guid.NewGuid().ToString());
+            var path = AppEndpoints.SamplePath(pattern);
             foreach (var (name, contentType, body) in Cases)
             {
                 calls++;
@@ -82,30 +82,10 @@ public sealed partial class BadInputCorpusTests(AppFixture fixture, ITestOutputH
         Assert.Equal(before, after);
     }
 
-    private List<(string Method, string Pattern, string Policy)> JsonEndpoints()
-    {
-        var list = new List<(string, string, string)>();
-        foreach (var endpoint in App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>();
-            if (accepts is null || !accepts.ContentTypes.Any(c => c.Contains("json", StringComparison.OrdinalIgnoreCase)))
-            {
-                continue;
-            }
-
-            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            var authorize = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
-            var policy = anonymous || authorize.Count == 0 ? "anonymous" : authorize.Select(a => a.Policy).LastOrDefault(p => p is not null) ?? "";
-            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
-            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
-            {
-                list.Add((method, pattern, policy));
-            }
-        }
-
-        return list.Distinct().OrderBy(e => e.Item2, StringComparer.Ordinal).ToList();
-    }
-
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
+    private List<(string Method, string Pattern, string Policy)> JsonEndpoints() =>
+        AppEndpoints.Read(App.Services)
+            .Where(e => e.Accepts.Any(c => c.Contains("json", StringComparison.OrdinalIgnoreCase)))
+            .Select(e => (e.Method, e.Pattern, e.Policy ?? "anonymous"))
+            .OrderBy(e => e.Pattern, StringComparer.Ordinal)
+            .ToList();
 }
