@@ -24,6 +24,14 @@ public sealed partial class PortalText
         ["Refunds"] = "Erstattungen",
         ["Services"] = "Services",
 
+        // Offer ratings
+        ["Ratings"] = "Bewertungen",
+        ["{0} of 5 stars from {1} ratings"] = "{0} von 5 Sternen aus {1} Bewertungen",
+        ["No ratings yet."] = "Noch keine Bewertungen.",
+        ["Your rating"] = "Ihre Bewertung",
+        ["{0} stars"] = "{0} Sterne",
+        ["Rate"] = "Bewerten",
+
         // Sign-up
         ["Choose your plan"] = "Wählen Sie Ihren Tarif",
         ["First name"] = "Vorname",

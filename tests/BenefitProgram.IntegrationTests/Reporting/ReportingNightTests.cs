@@ -387,13 +387,29 @@ public sealed class ReportingNightTests(ReportingFixture fixture) : IAsyncLifeti
         App.Clock.SetUtcNow(BenefitProgramApp.Start);
         Assert.Equal(HttpStatusCode.BadRequest, (await operatorClient.PostAsJsonAsync($"/api/v1/ops/reports/barometer/{a.Id}", answers with { trustBetweenTeams = 6 })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherOperator.PostAsJsonAsync($"/api/v1/ops/reports/barometer/{a.Id}", answers)).StatusCode);
+        // Three members rate partner A's offer in July (5, 4, 4 stars: average 4.33): one of the five performance signals.
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var rate = new NpgsqlCommand("""
+                INSERT INTO catalog.offer_ratings (offer_id, member_id, program_id, partner_id, stars, rated_at)
+                SELECT @offer, gen_random_uuid(), @program, @partner, s, '2025-07-20T10:00:00Z' FROM unnest(ARRAY[5, 4, 4]) s
+                """, connection);
+            rate.Parameters.AddWithValue("offer", facts.Offers[0]);
+            rate.Parameters.AddWithValue("program", Program);
+            rate.Parameters.AddWithValue("partner", a.Id);
+            await rate.ExecuteNonQueryAsync();
+        }
+
         await NightAsync(new DateOnly(2025, 7, 31));
         var barometer = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/ops/reports/barometer?partnerId={a.Id}");
         var july = barometer.EnumerateArray().First();
         Assert.Equal("2025-07", july.GetProperty("month").GetString());
         Assert.Equal(4, july.GetProperty("structureLevel").GetInt32());
         Assert.Equal(3, july.GetProperty("socialLevel").GetInt32());
-        Assert.Equal(1, july.GetProperty("performanceLevel").GetInt32());
+        Assert.Equal(3, july.GetProperty("ratings").GetInt32());
+        Assert.Equal(4.33m, july.GetProperty("averageStars").GetDecimal());
+        Assert.Equal(2, july.GetProperty("performanceLevel").GetInt32());
         Assert.Equal(3, july.GetProperty("maturityLevel").GetInt32());
     }
 

@@ -4,6 +4,7 @@ using BenefitProgram.Catalog.Eligibility;
 using BenefitProgram.Catalog.Offers;
 using BenefitProgram.Catalog.Partners;
 using BenefitProgram.Catalog.Persistence;
+using BenefitProgram.Catalog.Ratings;
 using BenefitProgram.Catalog.Redemptions;
 using BenefitProgram.Catalog.Search;
 using BenefitProgram.Catalog.Uploads;
@@ -28,7 +29,6 @@ public static class CatalogModule
             filter: r => r.ValidatorType != typeof(Offers.LocalizedTextValidator));
         services.AddHttpContextAccessor();
 
-        // STAND-IN until Members.Contracts.IMemberEntitlements exists: swap this line for an adapter over it.
         services.AddScoped<IMemberEligibility, MemberEntitlementEligibility>();
 
         services.AddSingleton<PassSigner>();
@@ -57,6 +57,7 @@ public static class CatalogModule
         api.MapCouponCodes();
         api.MapSearch();
         api.MapRedemptions();
+        api.MapOfferRatings();
         return api;
     }
 }

@@ -204,12 +204,13 @@ internal sealed class ReportQueries(NpgsqlDataSource data)
 
     public Task<List<BarometerRow>> BarometerAsync(Guid program, Guid? partner, CancellationToken ct) => QueryAsync("""
         SELECT b.month, b.partner_id, coalesce(pa.name, ''), b.redemptions, b.referred_revenue_minor_units, b.redemptions_previous_month,
-               b.redemptions_per_1000_members, b.performance_level, b.structure_level, b.social_level, b.maturity_level
+               b.redemptions_per_1000_members, b.performance_level, b.structure_level, b.social_level, b.maturity_level,
+               b.ratings, b.average_stars
         FROM reporting.monthly_barometer b LEFT JOIN catalog.partners pa ON pa.id = b.partner_id
         WHERE b.program_id = @p AND (@partner::uuid IS NULL OR b.partner_id = @partner)
         ORDER BY b.partner_id, b.month DESC
         """, r => new BarometerRow(MonthText(D(r, 0)), r.GetGuid(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetDecimal(6),
-        r.GetInt32(7), NInt(r, 8), NInt(r, 9), NInt(r, 10), MaturityName(NInt(r, 10))), ct, ("p", program), ("partner", (object?)partner ?? DBNull.Value));
+        r.GetInt32(7), NInt(r, 8), NInt(r, 9), NInt(r, 10), MaturityName(NInt(r, 10)), r.GetInt32(11), r.IsDBNull(12) ? null : r.GetDecimal(12)), ct, ("p", program), ("partner", (object?)partner ?? DBNull.Value));
 
     public Task<List<BaselineMonth>> BaselineAsync(Guid program, CancellationToken ct) => QueryAsync("""
         SELECT month, total_customers, total_cancellations, non_member_customers, non_member_cancellations, new_customers, new_customer_cancellations

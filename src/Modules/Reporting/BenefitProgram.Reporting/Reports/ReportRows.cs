@@ -37,7 +37,7 @@ public sealed record TripleWinRow(string Month, Guid PartnerId, string PartnerNa
 
 public sealed record BarometerRow(string Month, Guid PartnerId, string PartnerName, long Redemptions, long ReferredRevenueMinorUnits,
     long RedemptionsPreviousMonth, decimal RedemptionsPer1000Members, int PerformanceLevel, int? StructureLevel, int? SocialLevel,
-    int? MaturityLevel, string? Maturity);
+    int? MaturityLevel, string? Maturity, int Ratings, decimal? AverageStars);
 
 /// <summary>Operator questionnaire, each answer 1 (not at all) to 5 (fully).</summary>
 public sealed record BarometerAnswers(

@@ -335,20 +335,27 @@ internal static class SnapshotStatements
             FROM reporting.barometer_assessments a JOIN b ON b.program_id = a.program_id
             WHERE a.assessed_at < b.t1
             ORDER BY a.program_id, a.partner_id, a.assessed_at DESC, a.id DESC),
+        rt AS (
+            SELECT r.program_id, r.partner_id, count(*) AS ratings, round(avg(r.stars), 2) AS average_stars
+            FROM catalog.offer_ratings r JOIN b ON b.program_id = r.program_id
+            WHERE r.rated_at < b.t1
+            GROUP BY r.program_id, r.partner_id),
         x AS (
             SELECT cur.program_id, cur.partner_id, cur.redemptions, cur.referred_revenue_minor_units AS revenue,
                    coalesce(prev.redemptions, 0) AS prev_redemptions,
-                   CASE WHEN coalesce(mem.members, 0) = 0 THEN 0 ELSE round(cur.redemptions * 1000.0 / mem.members, 2) END AS per1000
+                   CASE WHEN coalesce(mem.members, 0) = 0 THEN 0 ELSE round(cur.redemptions * 1000.0 / mem.members, 2) END AS per1000,
+                   coalesce(rt.ratings, 0) AS ratings, rt.average_stars
             FROM cur
             LEFT JOIN prev ON prev.partner_id = cur.partner_id AND prev.program_id = cur.program_id
-            LEFT JOIN mem ON mem.program_id = cur.program_id),
+            LEFT JOIN mem ON mem.program_id = cur.program_id
+            LEFT JOIN rt ON rt.partner_id = cur.partner_id AND rt.program_id = cur.program_id),
         y AS (
-            SELECT x.*, 1 + (x.redemptions > 0)::int + (x.revenue > 0)::int + (x.redemptions > 0 AND x.redemptions >= x.prev_redemptions)::int
-                       + (x.per1000 >= 10)::int AS performance
+            SELECT x.*, 1 + round(4 * ((x.redemptions > 0)::int + (x.revenue > 0)::int + (x.redemptions > 0 AND x.redemptions >= x.prev_redemptions)::int
+                       + (x.per1000 >= 10)::int + (x.ratings >= 3 AND x.average_stars >= 4)::int) / 5.0)::int AS performance
             FROM x)
         INSERT INTO reporting.monthly_barometer (program_id, partner_id, month, redemptions, referred_revenue_minor_units, redemptions_previous_month,
-            redemptions_per_1000_members, performance_level, structure_level, social_level, maturity_level)
-        SELECT y.program_id, y.partner_id, @month, y.redemptions, y.revenue, y.prev_redemptions, y.per1000, y.performance,
+            redemptions_per_1000_members, ratings, average_stars, performance_level, structure_level, social_level, maturity_level)
+        SELECT y.program_id, y.partner_id, @month, y.redemptions, y.revenue, y.prev_redemptions, y.per1000, y.ratings, y.average_stars, y.performance,
                qa.structure_level, qa.social_level,
                CASE WHEN qa.structure_level IS NULL THEN NULL ELSE round((y.performance + qa.structure_level + qa.social_level) / 3.0)::int END
         FROM y LEFT JOIN qa ON qa.program_id = y.program_id AND qa.partner_id = y.partner_id
