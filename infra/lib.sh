@@ -107,9 +107,9 @@ rmq_start() {
   as_root && chown -R rabbitmq:rabbitmq "$root"
   log "starting a private RabbitMQ node on 127.0.0.1:$port ($root)"
   rmq_env_run "$root" "$port" rabbitmq-server -detached >/dev/null 2>&1 || true
-  # `rabbitmqctl await_startup` returns too early: poll the AMQP port.
+  # `rabbitmqctl await_startup` returns too early: poll the AMQP port (up to 3 minutes: Erlang boots slowly on a loaded machine).
   local i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 360); do
     if rmq_port_open "$port"; then log "RabbitMQ ready on 127.0.0.1:$port after $((i / 2)) s"; return 0; fi
     sleep 0.5
   done
@@ -125,6 +125,12 @@ rmq_stop() {
       -n "bp$port@localhost" stop >/dev/null 2>&1 \
       || { [ -f "$root/rabbitmq.pid" ] && kill "$(cat "$root/rabbitmq.pid")" 2>/dev/null; } || true
     log "RabbitMQ on port $port stopped"
+  else
+    # A node that never opened its port (a start that timed out) is found by its private directory and ended.
+    local pid
+    for pid in $(pgrep -f beam.smp 2>/dev/null); do
+      if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "RABBITMQ_MNESIA_BASE=$root/mnesia"; then kill "$pid" 2>/dev/null || true; fi
+    done
   fi
   # epmd (the Erlang port mapper the node started on PORT+10000) lives on after the node: end it too.
   ERL_EPMD_PORT=$((port + 10000)) ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true

@@ -11,6 +11,10 @@ internal sealed record FeeFact(Guid MemberId, Guid MembershipId, Guid PlanId, lo
 
 internal sealed record PartnerFact(Guid Id, string Name, int CommissionBps, long FeePerRedemption, int ShareBps);
 
+/// <summary>A purchase as Rewards stores it: amounts after returns, the cashback and the partner's share and commission it kept.</summary>
+internal sealed record PurchaseFact(Guid MemberId, PartnerFact Partner, Guid OfferId, DateTimeOffset PurchasedAt, long Amount, long Returned,
+    long Cashback, long PartnerShare, long Commission, string State);
+
 internal sealed record RedemptionFact(Guid MemberId, PartnerFact Partner, Guid OfferId, DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt, long? Amount);
 
 /// <summary>
@@ -33,6 +37,7 @@ internal sealed class ReportFacts(Guid program)
     public List<Guid> Offers { get; } = [];
     public Dictionary<Guid, PartnerFact> OfferPartner { get; } = [];
     public List<RedemptionFact> Redemptions { get; } = [];
+    public List<PurchaseFact> Purchases { get; } = [];
 
     public PlanFact AddPlan(string code, long price)
     {
@@ -170,6 +175,26 @@ internal sealed class ReportFacts(Guid program)
                     facts.Redeem(member, offer, created, verified, verified is null ? null : 1000 + random.Next(20_000));
                 }
             }
+        }
+
+        // Bookings reported by the partners with a commission, after a click-out: some returned in part, some declined or
+        // reversed (those count nowhere). A random stream of its own, so the life stories above stay as they were.
+        var shop = new Random(seed + 1);
+        string[] states = ["Pending", "Pending", "Confirmed", "Confirmed", "Paid", "Declined", "Reversed"];
+        foreach (var r in facts.Redemptions.Where(r => r.Partner.CommissionBps > 0).ToList())
+        {
+            if (shop.NextDouble() < 0.3)
+            {
+                continue;
+            }
+
+            var amount = 2_000 + shop.Next(300_000);
+            var returned = shop.NextDouble() < 0.2 ? shop.Next(amount / 2) : 0;
+            var state = states[shop.Next(states.Length)];
+            var cashback = state is "Declined" or "Reversed" ? 0 : (long)Math.Round((amount - returned) * 0.05m, MidpointRounding.AwayFromZero);
+            facts.Purchases.Add(new PurchaseFact(r.MemberId, r.Partner, r.OfferId, r.CreatedAt.AddMinutes(30 + shop.Next(600)), amount, returned,
+                cashback, (long)Math.Round(cashback * r.Partner.ShareBps / 10_000m, MidpointRounding.AwayFromZero),
+                (long)Math.Round((amount - returned) * r.Partner.CommissionBps / 10_000m, MidpointRounding.AwayFromZero), state));
         }
 
         return facts;
@@ -319,6 +344,41 @@ internal sealed class ReportFacts(Guid program)
 
             await copy.CompleteAsync();
         }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("""
+            COPY rewards.purchases (id, program_id, partner_id, order_reference, member_id, offer_id, amount_minor, returned_minor, currency,
+                purchased_at, window_ends_on, cashback_original_minor, cashback_minor, partner_share_basis_points, partner_share_minor,
+                commission_original_minor, commission_minor, state, created_at, created_by) FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            var number = 0;
+            foreach (var p in Purchases)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(Program, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(p.Partner.Id, NpgsqlDbType.Uuid);
+                await copy.WriteAsync($"ORDER-{++number}", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(p.MemberId, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(p.OfferId, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(p.Amount, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(p.Returned, NpgsqlDbType.Bigint);
+                await copy.WriteAsync("EUR", NpgsqlDbType.Char);
+                await copy.WriteAsync(p.PurchasedAt, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync(DateOnly.FromDateTime(p.PurchasedAt.UtcDateTime).AddDays(30), NpgsqlDbType.Date);
+                await copy.WriteAsync(p.Cashback, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(p.Cashback, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(p.Partner.ShareBps, NpgsqlDbType.Integer);
+                await copy.WriteAsync(p.PartnerShare, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(p.Commission, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(p.Commission, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(p.State, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(p.PurchasedAt, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync("report-facts", NpgsqlDbType.Varchar);
+            }
+
+            await copy.CompleteAsync();
+        }
     }
 
     // ------------------------------------------------------------ the figures, computed here ------------------------------------------------------------
@@ -422,7 +482,8 @@ internal sealed class ReportFacts(Guid program)
         return result;
     }
 
-    public sealed record Statement(long Redemptions, long Fees, long PassRevenue, long Commission, long NetOwed);
+    public sealed record Statement(long Redemptions, long Fees, long PassRevenue, long Purchases, long PurchaseRevenue, long Commission,
+        long Cashback, long PartnerFunded, long NetOwed);
 
     public Statement PartnerStatement(DateOnly month, PartnerFact partner)
     {
@@ -430,9 +491,13 @@ internal sealed class ReportFacts(Guid program)
         var m1 = Midnight(month.AddMonths(1));
         var redemptions = Redemptions.Count(r => r.Partner == partner && r.CreatedAt >= m0 && r.CreatedAt < m1);
         var revenue = Redemptions.Where(r => r.Partner == partner && r.VerifiedAt >= m0 && r.VerifiedAt < m1).Sum(r => r.Amount!.Value);
-        var commission = (long)Math.Round(revenue * partner.CommissionBps / 10_000m, MidpointRounding.AwayFromZero);
+        var purchases = Purchases.Where(p => p.Partner == partner && p.PurchasedAt >= m0 && p.PurchasedAt < m1 && p.State is not ("Declined" or "Reversed")).ToList();
+        var purchaseRevenue = purchases.Sum(p => p.Amount - p.Returned);
+        var cashback = purchases.Sum(p => p.Cashback);
+        var commission = (long)Math.Round((revenue + purchaseRevenue) * partner.CommissionBps / 10_000m, MidpointRounding.AwayFromZero);
+        var funded = (long)Math.Round(cashback * partner.ShareBps / 10_000m, MidpointRounding.AwayFromZero);
         var fees = redemptions * partner.FeePerRedemption;
-        return new Statement(redemptions, fees, revenue, commission, fees + commission);
+        return new Statement(redemptions, fees, revenue, purchases.Count, purchaseRevenue, commission, cashback, funded, fees + commission + funded);
     }
 
     public sealed record Day(long Members, long Mrr, long New, long Fees, long Redemptions, long ChurnedVoluntary, long ChurnedInvoluntary);

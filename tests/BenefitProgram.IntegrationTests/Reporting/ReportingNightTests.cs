@@ -113,7 +113,7 @@ public sealed class ReportingNightTests(ReportingFixture fixture) : IAsyncLifeti
         await RunNightsAsync(first, last);
         watch.Stop();
         TestFigures.Record(string.Create(CultureInfo.InvariantCulture,
-            $"reporting: 365 nights over {facts.Transitions.Count} transitions, {facts.Fees.Count} fees, {facts.Redemptions.Count} redemptions in {watch.Elapsed.TotalSeconds:0.0} s ({watch.Elapsed.TotalMilliseconds / 365:0} ms a night)"));
+            $"reporting: 365 nights over {facts.Transitions.Count} transitions, {facts.Fees.Count} fees, {facts.Redemptions.Count} redemptions, {facts.Purchases.Count} purchases in {watch.Elapsed.TotalSeconds:0.0} s ({watch.Elapsed.TotalMilliseconds / 365:0} ms a night)"));
 
         for (var month = first; month <= last; month = month.AddMonths(1))
         {
@@ -142,14 +142,31 @@ public sealed class ReportingNightTests(ReportingFixture fixture) : IAsyncLifeti
             {
                 var s = facts.PartnerStatement(month, partner);
                 var row = (await RowsAsync("""
-                    SELECT redemptions, redemption_fees_minor_units, pass_revenue_minor_units, commission_minor_units, net_owed_minor_units
+                    SELECT redemptions, redemption_fees_minor_units, pass_revenue_minor_units, purchases, purchase_revenue_minor_units,
+                           commission_minor_units, cashback_minor_units, cashback_partner_funded_minor_units, net_owed_minor_units
                     FROM reporting.partner_statements WHERE program_id = @p AND partner_id = @partner AND month = @m
                     """, ("p", Program), ("partner", partner.Id), ("m", month))).Single();
-                Assert.Equal(s, new ReportFacts.Statement((long)row[0]!, (long)row[1]!, (long)row[2]!, (long)row[3]!, (long)row[4]!));
+                Assert.Equal(s, new ReportFacts.Statement((long)row[0]!, (long)row[1]!, (long)row[2]!, (long)row[3]!, (long)row[4]!,
+                    (long)row[5]!, (long)row[6]!, (long)row[7]!, (long)row[8]!));
             }
         }
 
         Assert.True(facts.MonthlyChurn(Month(2026, 6)).Churned > 0, "the generated program has churn");
+        Assert.True(facts.PartnerStatement(Month(2026, 6), facts.Partners[0]).Purchases > 0, "the generated program has purchases");
+
+        // Purchase revenue, commission and cashback per partner and day, summed over the year, equal the stored purchases.
+        var (y0, y1) = (ReportFacts.Midnight(first), ReportFacts.Midnight(last.AddDays(1)));
+        foreach (var partner in facts.Partners)
+        {
+            var counted = facts.Purchases.Where(p => p.Partner == partner && p.PurchasedAt >= y0 && p.PurchasedAt < y1 && p.State is not ("Declined" or "Reversed")).ToList();
+            var sums = (await RowsAsync("""
+                SELECT coalesce(sum(purchases), 0)::bigint, coalesce(sum(purchase_revenue_minor_units), 0)::bigint, coalesce(sum(commission_on_purchases_minor_units), 0)::bigint,
+                       coalesce(sum(cashback_minor_units), 0)::bigint, coalesce(sum(cashback_partner_funded_minor_units), 0)::bigint
+                FROM reporting.daily_partner_rewards WHERE program_id = @p AND partner_id = @partner
+                """, ("p", Program), ("partner", partner.Id))).Single();
+            Assert.Equal(((long)counted.Count, counted.Sum(p => p.Amount - p.Returned), counted.Sum(p => p.Commission), counted.Sum(p => p.Cashback), counted.Sum(p => p.PartnerShare)),
+                ((long)sums[0]!, (long)sums[1]!, (long)sums[2]!, (long)sums[3]!, (long)sums[4]!));
+        }
 
         // Daily figures of a sample of days, among them both changes of daylight-saving time.
         foreach (var day in new[] { new DateOnly(2025, 11, 1), new DateOnly(2026, 3, 29), new DateOnly(2026, 3, 31), new DateOnly(2026, 7, 15), new DateOnly(2026, 10, 25), last })
