@@ -18,7 +18,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", Describe(bad)),
-            JsonException json => (StatusCodes.Status400BadRequest, "Bad request", $"The JSON body is malformed: {json.Message}"),
+            JsonException json => (StatusCodes.Status400BadRequest, "Bad request", $"The JSON body is malformed: {WithPath(json)}"),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request", "The request was cancelled by the client."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred. It has been logged."),
@@ -48,12 +48,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         });
     }
 
+    /// <summary>A converter's own message does not say where in the body it failed; the path does ($.firstName).</summary>
+    private static string WithPath(JsonException json) =>
+        json.Path is { Length: > 0 } path && !json.Message.Contains(path, StringComparison.Ordinal) ? $"{json.Message} Path: {path}." : json.Message;
+
     private static string Describe(BadHttpRequestException bad)
     {
         // The framework says which parameter failed; the inner JsonException says where in the body.
         var inner = bad.InnerException switch
         {
-            JsonException json => json.Message,
+            JsonException json => WithPath(json),
             { } other => other.Message,
             null => null,
         };

@@ -68,6 +68,9 @@ public static class PlatformInfrastructure
             // An explicit null for a non-nullable field is a 400 naming the field. (Missing fields stay optional at the JSON
             // level so that nullable fields may be left out; each request's validator says which fields are required.)
             o.SerializerOptions.RespectNullableAnnotations = true;
+            // A number sent as a string ("100") is a wrong type, not a number: refused like any other type mismatch.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new ControlCharacterGuard());
         });
 
         services.AddOpenApi();

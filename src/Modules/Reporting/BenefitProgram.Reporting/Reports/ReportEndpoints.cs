@@ -37,9 +37,9 @@ internal static class ReportEndpoints
         ops.MapGet("/kpis", async (HttpContext http, CurrentActor actor, ReportQueries q, TimeProvider clock, string? from, string? to, CancellationToken ct) =>
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (!TryDay(from, today.AddDays(-30), out var f) || !TryDay(to, today, out var t))
+            if (!TryDay(from, today.AddDays(-30), out var f) || !TryDay(to, today, out var t) || f > t)
             {
-                return BadDate();
+                return BadDate(("from", from), ("to", to));
             }
 
             return Respond(http, await q.KpisAsync(actor.RequireProgram(), f, t, ct), "kpis");
@@ -48,14 +48,14 @@ internal static class ReportEndpoints
         ops.MapGet("/kpis/plans", async (HttpContext http, CurrentActor actor, ReportQueries q, TimeProvider clock, string? day, CancellationToken ct) =>
             TryDay(day, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1), out var d)
                 ? Respond(http, await q.PlansAsync(actor.RequireProgram(), d, ct), "members-by-plan")
-                : BadDate()).WithSummary("Members and MRR by plan and status at the end of a day.");
+                : BadDate(("day", day))).WithSummary("Members and MRR by plan and status at the end of a day.");
 
         ops.MapGet("/churn", async (HttpContext http, CurrentActor actor, ReportQueries q, string? from, string? to, CancellationToken ct) =>
-            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.ChurnAsync(actor.RequireProgram(), f, t, ct), "churn") : BadDate())
+            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.ChurnAsync(actor.RequireProgram(), f, t, ct), "churn") : BadDate(("from", from), ("to", to)))
             .WithSummary("Monthly churn rate (all, voluntary, involuntary) and new-customer churn (tenure under 12 months), with 95 % intervals.");
 
         ops.MapGet("/churn/reasons", async (HttpContext http, CurrentActor actor, ReportQueries q, string? from, string? to, CancellationToken ct) =>
-            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.ChurnReasonsAsync(actor.RequireProgram(), f, t, ct), "churn-reasons") : BadDate())
+            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.ChurnReasonsAsync(actor.RequireProgram(), f, t, ct), "churn-reasons") : BadDate(("from", from), ("to", to)))
             .WithSummary("Cancellation requests and churn per month by reason.");
 
         ops.MapGet("/cohorts", async (HttpContext http, CurrentActor actor, ReportQueries q, CancellationToken ct) =>
@@ -63,15 +63,15 @@ internal static class ReportEndpoints
             .WithSummary("Cohort retention by joining month (a triangle): share of each cohort still a member at each month end.");
 
         ops.MapGet("/mrr-movements", async (HttpContext http, CurrentActor actor, ReportQueries q, string? from, string? to, CancellationToken ct) =>
-            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.MrrAsync(actor.RequireProgram(), f, t, ct), "mrr-movements") : BadDate())
+            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.MrrAsync(actor.RequireProgram(), f, t, ct), "mrr-movements") : BadDate(("from", from), ("to", to)))
             .WithSummary("MRR at the start and end of each month and its movements: new, reactivation, expansion, contraction, churn.");
 
         ops.MapGet("/program-effect", async Task<Results<Ok<ProgramEffectReport>, FileContentHttpResult, ProblemHttpResult>> (
             HttpContext http, CurrentActor actor, ReportQueries q, string? month, string? from, string? to, CancellationToken ct) =>
         {
-            if (!TryMonth(month, out var asOf) || !TryMonth(from, out var f) || !TryMonth(to, out var t))
+            if (!TryMonth(month, out var asOf) || !TryMonth(from, out var f) || !TryMonth(to, out var t) || f > t)
             {
-                return Problems.BadRequest("bad-month", "Months are written like 2026-11.");
+                return BadDate(("month", month), ("from", from), ("to", to));
             }
 
             var report = await q.ProgramEffectAsync(actor.RequireProgram(), asOf, f, t, ct);
@@ -79,11 +79,11 @@ internal static class ReportEndpoints
         }).WithSummary("Survival (Kaplan-Meier) and churn of members who used a benefit in their first 90 days vs not, vs non-members, vs before launch.");
 
         ops.MapGet("/partners", async (HttpContext http, CurrentActor actor, ReportQueries q, TimeProvider clock, string? month, CancellationToken ct) =>
-            TryMonth(month, out var m) ? Respond(http, await q.PartnersAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "partners") : BadDate())
+            TryMonth(month, out var m) ? Respond(http, await q.PartnersAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "partners") : BadDate(("month", month)))
             .WithSummary("Per partner and month: redemptions, referred revenue, commission, cashback funded, net owed (final once the month is closed).");
 
         ops.MapGet("/partners/top-offers", async (HttpContext http, CurrentActor actor, ReportQueries q, TimeProvider clock, string? month, CancellationToken ct) =>
-            TryMonth(month, out var m) ? Respond(http, await q.TopOffersAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "top-offers") : BadDate())
+            TryMonth(month, out var m) ? Respond(http, await q.TopOffersAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "top-offers") : BadDate(("month", month)))
             .WithSummary("The 20 offers with the most redemptions in a month.");
 
         ops.MapGet("/partners/{partnerId:guid}/trend", async (HttpContext http, CurrentActor actor, ReportQueries q, Guid partnerId, CancellationToken ct) =>
@@ -96,11 +96,11 @@ internal static class ReportEndpoints
             .WithSummary("A partner's monthly statement (JSON, CSV, or ?format=html for a printable page).");
 
         ops.MapGet("/economics", async (HttpContext http, CurrentActor actor, ReportQueries q, string? from, string? to, CancellationToken ct) =>
-            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.EconomicsAsync(actor.RequireProgram(), f, t, ct), "economics") : BadDate())
+            TryMonths(from, to, out var f, out var t) ? Respond(http, await q.EconomicsAsync(actor.RequireProgram(), f, t, ct), "economics") : BadDate(("from", from), ("to", to)))
             .WithSummary("Program economics per month: fee revenue, partner income, cashback cost, net and net per member.");
 
         ops.MapGet("/triple-win", async (HttpContext http, CurrentActor actor, ReportQueries q, TimeProvider clock, string? month, CancellationToken ct) =>
-            TryMonth(month, out var m) ? Respond(http, await q.TripleWinAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "triple-win") : BadDate())
+            TryMonth(month, out var m) ? Respond(http, await q.TripleWinAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "triple-win") : BadDate(("month", month)))
             .WithSummary("What the members, the partner and the program got from each cooperation in a month.");
 
         ops.MapGet("/barometer", async (HttpContext http, CurrentActor actor, ReportQueries q, Guid? partnerId, CancellationToken ct) =>
@@ -174,7 +174,7 @@ internal static class ReportEndpoints
     {
         if (!TryMonth(month, out var m) || m is null)
         {
-            return Problems.BadRequest("bad-month", "Months are written like 2026-11.");
+            return BadDate(("month", month));
         }
 
         var rows = await q.StatementsAsync(program, partnerId, m, ct);
@@ -231,7 +231,14 @@ internal static class ReportEndpoints
     private static Results<Ok<List<T>>, FileContentHttpResult, ProblemHttpResult> Respond<T>(HttpContext http, List<T> rows, string name) =>
         WantsCsv(http) ? CsvFile(rows, name) : TypedResults.Ok(rows);
 
-    private static ProblemHttpResult BadDate() => Problems.BadRequest("bad-date", "Days are written like 2026-11-24 and months like 2026-11.");
+    /// <summary>Names the first parameter that is not a day or month, or says that 'to' lies before 'from'.</summary>
+    private static ProblemHttpResult BadDate(params (string Name, string? Value)[] parameters)
+    {
+        var bad = parameters.FirstOrDefault(p => !TryMonth(p.Value, out _) && !TryDay(p.Value, default, out _));
+        return bad.Name is null
+            ? Problems.BadRequest("bad-date", "'to' lies before 'from'.")
+            : Problems.BadRequest("bad-date", $"'{bad.Name}' is not a date: days are written like 2026-11-24 and months like 2026-11.");
+    }
 
     private static DateOnly ThisMonth(TimeProvider clock)
     {
@@ -267,6 +274,6 @@ internal static class ReportEndpoints
         var ok = TryMonth(from, out var a) & TryMonth(to, out var b);
         f = a ?? new DateOnly(2000, 1, 1);
         t = b ?? new DateOnly(2999, 12, 1);
-        return ok;
+        return ok && f <= t;
     }
 }
