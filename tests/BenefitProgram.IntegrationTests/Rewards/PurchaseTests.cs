@@ -127,7 +127,7 @@ public sealed class PurchaseTests(RewardsFixture fixture) : RewardsTest(fixture)
         Assert.Equal(0, Get(await BalanceAsync(member), "available"));
 
         await App.DeliverEventsAsync();
-        Assert.True(await App.Harness.Published.Any<CashbackConfirmed>(m => m.Context.Message.CashbackMinorUnits == 7_500));
+        Assert.True(await App.Harness.Published.Any<CashbackConfirmed>(m => m.Context.Message.CashbackMinorUnits == 7_500 && m.Context.Message.PartnerId == partner));
         Assert.True(await App.Harness.Published.Any<CashbackReversed>(m => m.Context.Message.FromState == "Confirmed"));
     }
 

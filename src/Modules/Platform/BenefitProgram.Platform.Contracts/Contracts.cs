@@ -47,3 +47,12 @@ public sealed record AccountResult(Guid? UserId, IReadOnlyDictionary<string, str
 
 /// <summary>Published when an operator changes a program's branding.</summary>
 public sealed record ProgramBrandingChanged(Guid ProgramId, string Name, string PrimaryColor, string AccentColor, DateTimeOffset OccurredAt);
+
+/// <summary>Where a partner is reached by e-mail: its admin users (<paramref name="Language"/> "de" or "en").</summary>
+public sealed record PartnerContact(string Email, string Language);
+
+/// <summary>The e-mail addresses of a partner's admin users, for notifications (offer decisions, stock, statements).</summary>
+public interface IPartnerContacts
+{
+    Task<IReadOnlyList<PartnerContact>> GetAsync(Guid partnerId, CancellationToken ct);
+}

@@ -92,6 +92,7 @@ public static class PlatformModule
 
         services.AddScoped<IProgramDirectory, ProgramDirectory>();
         services.AddScoped<IUserAccounts, UserAccounts>();
+        services.AddScoped<IPartnerContacts, PartnerContacts>();
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddScoped<IDemoSeeder, PlatformDemoSeeder>();
         services.AddSingleton<IJobRunLog, JobRunLog>();

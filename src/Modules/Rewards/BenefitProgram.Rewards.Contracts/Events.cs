@@ -18,7 +18,9 @@ public sealed record PurchaseReturned(
     long ReturnedMinorUnits, long RemainingMinorUnits, string Currency, DateTimeOffset OccurredAt);
 
 /// <summary>The return window passed: the cashback is now available to the member.</summary>
-public sealed record CashbackConfirmed(Guid ProgramId, Guid PurchaseId, Guid MemberId, long CashbackMinorUnits, string Currency, DateTimeOffset OccurredAt);
+/// <remarks><paramref name="PartnerId"/>: the partner of the purchase (null only in events stored before it was added).</remarks>
+public sealed record CashbackConfirmed(Guid ProgramId, Guid PurchaseId, Guid MemberId, long CashbackMinorUnits, string Currency, DateTimeOffset OccurredAt,
+    Guid? PartnerId = null);
 
 /// <summary>
 /// Cashback was reduced (partial return) or reversed (full return). <paramref name="FromState"/> is the state it was

@@ -65,6 +65,28 @@ internal static class MailTemplates
             ["Hallo {name},", "jemand hat Ihren Schlüsselanhänger gefunden und gemeldet. Bitte melden Sie sich im Mitgliederbereich an, um die Rückgabe zu klären."],
             "{program}: your keys were found",
             ["Hello {name},", "someone found your key tag and reported it. Please sign in to the member area to arrange the return."]),
+
+        // Partner mails: to the partner's admin users; {offer} is the offer's title in the mail's language.
+        [MailKinds.OfferApproved] = new(
+            "{program}: Ihr Angebot „{offer}“ wurde freigegeben",
+            ["Guten Tag,", "{program} hat Ihr Angebot „{offer}“ (Version {revision}) freigegeben.", "Es wird zum vorgesehenen Zeitpunkt für die Mitglieder sichtbar."],
+            "{program}: your offer \"{offer}\" was approved",
+            ["Hello,", "{program} approved your offer \"{offer}\" (revision {revision}).", "Members will see it from its start date."]),
+        [MailKinds.OfferRejected] = new(
+            "{program}: Ihr Angebot „{offer}“ wurde abgelehnt",
+            ["Guten Tag,", "{program} hat Ihr Angebot „{offer}“ (Version {revision}) nicht freigegeben.", "Kommentar: {comment}", "Bitte überarbeiten Sie das Angebot im Partnerportal und reichen Sie es erneut ein."],
+            "{program}: your offer \"{offer}\" was rejected",
+            ["Hello,", "{program} did not approve your offer \"{offer}\" (revision {revision}).", "Comment: {comment}", "Please revise the offer in the partner portal and submit it again."]),
+        [MailKinds.CouponStockLow] = new(
+            "{program}: Gutscheincodes für „{offer}“ gehen zur Neige",
+            ["Guten Tag,", "für Ihr Angebot „{offer}“ sind nur noch {remaining} von {total} Gutscheincodes übrig.", "Bitte laden Sie rechtzeitig neue Codes hoch, damit Mitglieder das Angebot weiter nutzen können."],
+            "{program}: coupon codes for \"{offer}\" are running low",
+            ["Hello,", "only {remaining} of {total} coupon codes are left for your offer \"{offer}\".", "Please upload new codes in time so members can keep using the offer."]),
+        [MailKinds.StatementReady] = new(
+            "{program}: Ihre Abrechnung für {month} ist bereit",
+            ["Guten Tag,", "Ihre Partnerabrechnung für {month} liegt im Partnerportal bereit.", "Offener Betrag: {amount}."],
+            "{program}: your statement for {month} is ready",
+            ["Hello,", "your partner statement for {month} is ready in the partner portal.", "Amount owed: {amount}."]),
     };
 
     public static bool IsEnglish(string? language) => language is not null && language.StartsWith("en", StringComparison.OrdinalIgnoreCase);
@@ -79,7 +101,11 @@ internal static class MailTemplates
         at.UtcDateTime.ToString(IsEnglish(language) ? "d MMMM yyyy" : "d. MMMM yyyy",
             IsEnglish(language) ? CultureInfo.GetCultureInfo("en-GB") : CultureInfo.GetCultureInfo("de-DE"));
 
-    public static RenderedMail Render(string kind, string language, ProgramInfo program, IReadOnlyDictionary<string, string> values)
+    public static string Month(DateOnly month, string language) =>
+        month.ToString("MMMM yyyy", IsEnglish(language) ? CultureInfo.GetCultureInfo("en-GB") : CultureInfo.GetCultureInfo("de-DE"));
+
+    /// <param name="toPartner">A mail to a partner's users: their own footer (they are not members).</param>
+    public static RenderedMail Render(string kind, string language, ProgramInfo program, IReadOnlyDictionary<string, string> values, bool toPartner = false)
     {
         var template = Templates[kind];
         var english = IsEnglish(language);
@@ -91,9 +117,13 @@ internal static class MailTemplates
 
         var subject = Fill(english ? template.SubjectEn : template.SubjectDe, all, html: false);
         var paragraphs = english ? template.BodyEn : template.BodyDe;
-        var footer = english
-            ? $"You receive this service e-mail as a member of {program.Name}."
-            : $"Sie erhalten diese Service-E-Mail als Mitglied von {program.Name}.";
+        var footer = (toPartner, english) switch
+        {
+            (true, true) => $"You receive this service e-mail as a partner of {program.Name}.",
+            (true, false) => $"Sie erhalten diese Service-E-Mail als Partner von {program.Name}.",
+            (false, true) => $"You receive this service e-mail as a member of {program.Name}.",
+            (false, false) => $"Sie erhalten diese Service-E-Mail als Mitglied von {program.Name}.",
+        };
 
         var text = new StringBuilder();
         foreach (var p in paragraphs)
@@ -162,4 +192,8 @@ internal static class MailKinds
     public const string ClaimApproved = "claim-approved";
     public const string ClaimRejected = "claim-rejected";
     public const string KeyFound = "key-found";
+    public const string OfferApproved = "offer-approved";
+    public const string OfferRejected = "offer-rejected";
+    public const string CouponStockLow = "coupon-stock-low";
+    public const string StatementReady = "statement-ready";
 }

@@ -1,3 +1,5 @@
+using BenefitProgram.Reporting.Contracts;
+
 namespace BenefitProgram.Reporting.Snapshots;
 
 /// <summary>
@@ -312,7 +314,8 @@ internal static class SnapshotStatements
         y AS (
             SELECT x.*, x.redemptions * x.fee AS fees, round((x.pass_revenue + x.purchase_revenue) * x.bps / 10000.0)::bigint AS commission,
                    round(x.cashback * x.share / 10000.0)::bigint AS funded
-            FROM x)
+            FROM x),
+        ins AS (
         INSERT INTO reporting.partner_statements (partner_id, program_id, month, partner_name, currency, redemptions, fee_per_redemption_minor_units,
             redemption_fees_minor_units, pass_revenue_minor_units, purchases, purchase_revenue_minor_units, referred_revenue_minor_units,
             commission_rate_basis_points, commission_minor_units, cashback_minor_units, cashback_partner_funded_minor_units, net_owed_minor_units,
@@ -322,7 +325,18 @@ internal static class SnapshotStatements
                {(rewards ? "true" : "false")}, @now
         FROM y
         ON CONFLICT DO NOTHING
+        RETURNING partner_id, program_id, month, currency, net_owed_minor_units)
+        -- Only a statement inserted now announces itself: a second run of the night inserts nothing and publishes nothing.
+        INSERT INTO reporting.outbox_messages (id, occurred_at, type, payload, attempts)
+        SELECT gen_random_uuid(), @now, '{StatementReadyType}',
+               jsonb_build_object('programId', ins.program_id, 'partnerId', ins.partner_id, 'month', to_char(ins.month, 'YYYY-MM-DD'),
+                                  'currency', ins.currency, 'netOwedMinorUnits', ins.net_owed_minor_units, 'occurredAt', @now), 0
+        FROM ins
         """;
+
+    /// <summary>The outbox type name of <see cref="PartnerStatementReady"/> (a constant of code, never input).</summary>
+    private static readonly string StatementReadyType =
+        $"{typeof(PartnerStatementReady).FullName}, {typeof(PartnerStatementReady).Assembly.GetName().Name}";
 
     /// <summary>The barometer of the month: performance computed, structure and social from the latest questionnaire.</summary>
     public static readonly string Barometer = $"""

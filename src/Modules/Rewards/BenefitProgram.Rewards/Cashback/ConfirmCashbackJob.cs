@@ -28,7 +28,7 @@ internal sealed class ConfirmCashbackJob(RewardsDbContext db, TimeProvider clock
             WITH upd AS (
               UPDATE rewards.purchases SET state = 'Confirmed', confirmed_at = @now
               WHERE state = 'Pending' AND window_ends_on <= @night
-              RETURNING id, program_id, member_id, cashback_minor, currency)
+              RETURNING id, program_id, partner_id, member_id, cashback_minor, currency)
             SELECT upd.*, gen_random_uuid() AS journal_id FROM upd;
 
             INSERT INTO rewards.journals (id, program_id, kind, caused_by_type, caused_by_id, idempotency_key, memo, created_by, created_at)
@@ -42,7 +42,7 @@ internal sealed class ConfirmCashbackJob(RewardsDbContext db, TimeProvider clock
 
             INSERT INTO rewards.outbox_messages (id, occurred_at, type, payload, attempts)
             SELECT gen_random_uuid(), @now, @type, jsonb_build_object('programId', program_id, 'purchaseId', id, 'memberId', member_id,
-              'cashbackMinorUnits', cashback_minor, 'currency', currency, 'occurredAt', @now), 0
+              'cashbackMinorUnits', cashback_minor, 'currency', currency, 'occurredAt', @now, 'partnerId', partner_id), 0
             FROM confirming;
 
             SELECT count(*) FROM confirming;
