@@ -142,12 +142,14 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') with its defaults (fsync on), private cluster; host in Release, role all."
   echo "\"SQL time\" is the sum of the durations PostgreSQL logged for the statements that ran during the step"
-  echo "(log_min_duration_statement = 0; Hangfire's own statements excluded): the lower bound of the same set-based"
-  echo "statements without the application around them."
+  echo "(log_min_duration_statement = 0; Hangfire's own statements and the outbox polling excluded): the time of the same"
+  echo "set-based statements without the application around them. Statements are attributed by the time they ended, so"
+  echo "concurrent work on the database in that window (outbox dispatch, consumers) is counted too: the SQL time can exceed"
+  echo "the step time (ratio < 1x), and is then an upper bound of the step's own SQL time."
   echo
   echo "Data generator ($MEMBERS members):"
   echo
-  sed -n '/^generated/,$p' "$OUT/generator-$MEMBERS.log"
+  sed -n '/^generated/,$p' "$OUT/generator-$MEMBERS.log" | sed '1G'
   cat "$SECTION"
 } >>"$RESULT"
 sed -n '/^## Nightly suite/,$p' "$RESULT" | tail -n +1
