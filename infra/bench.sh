@@ -3,6 +3,8 @@
 # read the ratios, not the absolute numbers). Never a test: nothing here asserts a wall-clock limit.
 #   infra/bench.sh                      default sizes (a few minutes)
 #   infra/bench.sh --purchase-rows N    rows of the purchase CSV import (default 100000; 1000000 for the full figure)
+#   infra/bench.sh --nightly-members N  also the nightly suite per step on the demo data and on N generated members
+#                                       (infra/bench-nightly.sh; appends its own section to the results file)
 #   BP_BENCH_PG_PORT (default 5530), BP_BENCH_HTTP_PORT (default 5580)
 # Writes bench/results/YYYY-MM-DD.md and prints the summary table.
 #
@@ -14,9 +16,11 @@ cd "$(dirname "$0")/.."
 source infra/lib.sh
 
 PURCHASE_ROWS=100000
+NIGHTLY_MEMBERS=
 while [ $# -gt 0 ]; do
   case $1 in
     --purchase-rows) PURCHASE_ROWS=$2; shift 2 ;;
+    --nightly-members) NIGHTLY_MEMBERS=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -113,3 +117,8 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 } >"$RESULT"
 cat "$RESULT"
 log "written to $RESULT"
+
+if [ -n "$NIGHTLY_MEMBERS" ]; then
+  stop_host
+  BP_BENCH_PG_PORT=$PORT BP_BENCH_HTTP_PORT=$HTTP_PORT infra/bench-nightly.sh --members "$NIGHTLY_MEMBERS"
+fi

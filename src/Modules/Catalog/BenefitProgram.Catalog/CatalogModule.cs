@@ -6,6 +6,7 @@ using BenefitProgram.Catalog.Partners;
 using BenefitProgram.Catalog.Persistence;
 using BenefitProgram.Catalog.Ratings;
 using BenefitProgram.Catalog.Redemptions;
+using BenefitProgram.Catalog.Retention;
 using BenefitProgram.Catalog.Search;
 using BenefitProgram.Catalog.Uploads;
 using BenefitProgram.Common;
@@ -38,6 +39,8 @@ public static class CatalogModule
         services.AddScoped<IPartnerDirectory, PartnerDirectory>();
         services.AddScoped<IClickAttribution, ClickAttribution>();
         services.AddScoped<IDemoSeeder, CatalogDemoSeeder>();
+        services.AddOptions<CatalogRetentionOptions>().BindConfiguration("Catalog:Retention");
+        services.AddScoped<INightlyJob, RetentionJob>();
         services.AddScoped<OfferLifecycleJob>();
         services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<OfferLifecycleJob>(
             "catalog:offer-lifecycle", "*/15 * * * *", job => job.RunAsync(CancellationToken.None)));
