@@ -26,6 +26,7 @@ public static class NotificationsModule
     {
         bus.AddConsumer<MembershipMailConsumer>();
         bus.AddConsumer<RewardsMailConsumer>();
+        bus.AddConsumer<Gdpr.NotificationLogErasureConsumer>(); // own queue "notification-log-erasure" (Rewards has "member-erased")
     }
 
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder api)
