@@ -67,10 +67,10 @@ public static class Telemetry
             // A scrape answer is cached briefly (Telemetry:Prometheus:ScrapeCacheMilliseconds, default 300) against scrape storms.
             var cacheMs = configuration.GetValue("Telemetry:Prometheus:ScrapeCacheMilliseconds", 300);
             otel.WithMetrics(metrics => metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = cacheMs));
-            // The management port is listened on besides the configured URLs (ASPNETCORE_URLS); the endpoint answers only there.
-            var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
+            // The management port is listened on besides the configured addresses; the endpoint answers only there.
+            var urls = ListenAddresses(builder.WebHost);
             var management = $"http://+:{PrometheusPort(configuration)}";
-            if (!string.IsNullOrWhiteSpace(urls) && !urls.Contains(management, StringComparison.Ordinal))
+            if (!urls.Contains(management, StringComparison.Ordinal))
             {
                 builder.WebHost.UseUrls($"{urls};{management}");
             }
@@ -80,6 +80,23 @@ public static class Telemetry
         builder.Services.AddSingleton<IJobFilterProvider>(_ =>
             new JobFilterProviderCollection(JobFilterProviders.Providers, new JobFilterCollection { new HangfireTelemetryFilter() }));
         return builder;
+    }
+
+    /// <summary>
+    /// What Kestrel would listen on: ASPNETCORE_URLS, else ASPNETCORE_HTTP_PORTS/HTTPS_PORTS (the container image sets
+    /// HTTP_PORTS=8080), else ASP.NET Core's default. UseUrls replaces all of them, so they are carried over.
+    /// </summary>
+    private static string ListenAddresses(IWebHostBuilder webHost)
+    {
+        if (webHost.GetSetting(WebHostDefaults.ServerUrlsKey) is { Length: > 0 } urls)
+        {
+            return urls;
+        }
+
+        static IEnumerable<string> Ports(string? ports, string scheme) =>
+            (ports ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"{scheme}://+:{p}");
+        var fromPorts = Ports(webHost.GetSetting("http_ports"), "http").Concat(Ports(webHost.GetSetting("https_ports"), "https")).ToList();
+        return fromPorts.Count > 0 ? string.Join(';', fromPorts) : "http://localhost:5000";
     }
 
     public static bool PrometheusEnabled(IConfiguration configuration) => configuration.GetValue("Telemetry:Prometheus:Enabled", false);

@@ -350,5 +350,27 @@ public sealed class ObservabilityTests(ObservabilityFixture fixture) : IAsyncLif
         Assert.True(line.ScopeValues.ContainsKey("CorrelationId"));
         Assert.True(line.ScopeValues.ContainsKey("ConversationId"));
         Assert.True(line.ScopeValues.ContainsKey("TraceId"));
+
+        // The consume is a MassTransit span of the same trace as the log line.
+        var traceId = line.ScopeValues["TraceId"]?.ToString();
+        Assert.Contains(fixture.Spans, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer && s.TraceId.ToHexString() == traceId);
+    }
+
+    [Fact]
+    public async Task A_hangfire_job_is_a_span_and_its_duration_is_scraped()
+    {
+        var before = await fixture.ScrapeAsync();
+        new Hangfire.RecurringJobManager(App.Services.GetRequiredService<Hangfire.JobStorage>()).Trigger("catalog:offer-lifecycle");
+
+        await Eventually.TrueAsync(() => fixture.Spans.Any(s => s.Source.Name == "BenefitProgram" && s.DisplayName == "hangfire OfferLifecycleJob.RunAsync"),
+            "the Hangfire job ran in a span", timeoutMs: 30_000);
+        var job = fixture.Spans.First(s => s.DisplayName == "hangfire OfferLifecycleJob.RunAsync");
+        Assert.Equal(ActivityStatusCode.Unset, job.Status);
+        Assert.Contains(fixture.Spans, s => s.Source.Name == "Npgsql" && s.TraceId == job.TraceId); // its SQL is in its trace
+
+        var after = await fixture.ScrapeAsync();
+        var runs = after.Sum("benefitprogram_job_duration_seconds_count", ("runner", "hangfire"), ("job", "OfferLifecycleJob.RunAsync"), ("outcome", "Succeeded"))
+                   - before.Sum("benefitprogram_job_duration_seconds_count", ("runner", "hangfire"), ("job", "OfferLifecycleJob.RunAsync"), ("outcome", "Succeeded"));
+        Assert.True(runs == 1, $"hangfire job timings +{runs}");
     }
 }
