@@ -13,6 +13,9 @@ var builder = WebApplication.CreateBuilder(args);
 // Cross-cutting: PostgreSQL, ProblemDetails, OpenAPI, health, logging, Hangfire, MassTransit.
 builder.AddPlatformInfrastructure();
 
+// Traces, metrics and correlation ids (OpenTelemetry); exported only by configuration (docs/adr/0016).
+builder.AddTelemetry();
+
 // The modules. Each owns its schema, endpoints, jobs and consumers.
 builder.Services
     .AddPlatform()
@@ -37,6 +40,7 @@ builder.AddMessageBus(bus =>
 
 var app = builder.Build();
 
+app.UseTelemetry(); // first: every response carries X-Correlation-Id; /metrics on the management port when enabled
 app.UsePlatformInfrastructure();
 
 var api = app.MapGroup("/api/v1");

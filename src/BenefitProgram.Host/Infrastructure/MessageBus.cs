@@ -67,12 +67,14 @@ public static class MessageBus
         });
         cfg.Durable = true;
         cfg.PrefetchCount = rabbit.GetValue("PrefetchCount", 16);
+        cfg.UseConsumeFilter(typeof(ConsumeLoggingScopeFilter<>), context);
         ConfigureRetry(cfg, configuration, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
         cfg.ConfigureEndpoints(context);
     }
 
     public static void ConfigureInMemory(IBusRegistrationContext context, IInMemoryBusFactoryConfigurator cfg, IConfiguration configuration)
     {
+        cfg.UseConsumeFilter(typeof(ConsumeLoggingScopeFilter<>), context);
         ConfigureRetry(cfg, configuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
         cfg.ConfigureEndpoints(context);
     }

@@ -73,6 +73,22 @@ public static class PlatformInfrastructure
             o.SerializerOptions.Converters.Add(new ControlCharacterGuard());
         });
 
+        // Every rate limit (sign-in, key finder, redemptions, pass verification) refuses with a 429 ProblemDetails and
+        // Retry-After (seconds until the window ends), so clients and tills know when to try again.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait)
+                    ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+                    : 60;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ValueTask(Problems.Make(StatusCodes.Status429TooManyRequests, "rate-limited", "Too Many Requests",
+                    $"Too many requests of this kind; try again in {retryAfter} seconds.").ExecuteAsync(context.HttpContext));
+            };
+        });
+
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<PostgresReadyCheck>("postgres", tags: ["ready"]);
 
@@ -130,8 +146,9 @@ public static class PlatformInfrastructure
         });
         if (role == HostRole.Worker)
         {
-            // A worker answers health checks only: the load balancer never sends users here, and nothing else leaks out.
-            app.Use((context, next) => context.Request.Path.StartsWithSegments("/health")
+            // A worker answers health checks (and the metrics scrape on its management port) only: the load balancer
+            // never sends users here, and nothing else leaks out.
+            app.Use((context, next) => context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments(Telemetry.MetricsPath)
                 ? next(context)
                 : Results.NotFound().ExecuteAsync(context));
         }

@@ -85,8 +85,10 @@ public sealed class BenefitProgramApp(
         builder.UseSetting("Database:SeedDemo", "false");
         builder.UseSetting("Jobs:QueuePollIntervalMs", "100");
         builder.UseSetting("Jobs:WorkerCount", "1");
-        // Tests sign in far more often than a person; RateLimitTests checks the limit with a low value.
+        // Tests sign in and redeem far more often than a person; AbuseLimitTests checks the limits with low values.
         builder.UseSetting("Platform:SignIn:PermitsPerMinute", "100000");
+        builder.UseSetting("Catalog:Redemptions:PermitsPerMinute", "100000");
+        builder.UseSetting("Catalog:PassVerification:PermitsPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         var all = AllSettings();

@@ -34,6 +34,7 @@ public static class CatalogModule
 
         services.AddSingleton<PassSigner>();
         services.AddScoped<RedeemOffer>();
+        services.AddRedemptionRateLimits();
         services.AddScoped<OfferSearch>();
         services.AddScoped<IOfferDirectory, OfferDirectory>();
         services.AddScoped<IPartnerDirectory, PartnerDirectory>();

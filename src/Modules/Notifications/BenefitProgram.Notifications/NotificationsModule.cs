@@ -50,6 +50,7 @@ public static class NotificationsModule
         bus.AddConsumer<RewardsMailConsumer>();
         bus.AddConsumer<PartnerMailConsumer>();
         bus.AddConsumer<WebhookEventConsumer>();
+        bus.AddConsumer<Gdpr.NotificationLogErasureConsumer>(); // own queue "notification-log-erasure" (Rewards has "member-erased")
     }
 
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder api)

@@ -4,6 +4,7 @@ using BenefitProgram.Catalog.Eligibility;
 using BenefitProgram.Catalog.Offers;
 using BenefitProgram.Catalog.Persistence;
 using BenefitProgram.Common.Http;
+using BenefitProgram.Common.Observability;
 using BenefitProgram.Common.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -117,6 +118,7 @@ internal sealed class RedeemOffer(CatalogDbContext db, IMemberEligibility eligib
         Record(new Redemption { Id = id, Kind = RedemptionKind.Coupon, CouponCode = code }, offer, member, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        BusinessMetrics.RedemptionRecorded(nameof(RedemptionKind.Coupon));
         return TypedResults.Ok(new RedemptionResult(id, RedemptionKind.Coupon, offer.Id, code, null, null, now));
     }
 
@@ -149,6 +151,7 @@ internal sealed class RedeemOffer(CatalogDbContext db, IMemberEligibility eligib
         Record(redemption, offer, member, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        BusinessMetrics.RedemptionRecorded(nameof(RedemptionKind.DiscountPass));
         return TypedResults.Ok(PassResult(redemption));
     }
 
@@ -160,6 +163,7 @@ internal sealed class RedeemOffer(CatalogDbContext db, IMemberEligibility eligib
         Record(redemption, offer, member, now);
         db.Publish(new ClickRecorded(clickId, id, member, offer.ProgramId, offer.Id, offer.PartnerId, now), now);
         await db.SaveChangesAsync(ct);
+        BusinessMetrics.RedemptionRecorded(nameof(RedemptionKind.ClickOut));
         return TypedResults.Ok(new RedemptionResult(id, RedemptionKind.ClickOut, offer.Id, null, null, new ClickOutInfo(clickId, RedirectUrl(offer.LandingUrl!, clickId)), now));
     }
 

@@ -50,6 +50,7 @@ internal static class RedemptionEndpoints
         me.MapPost("/offers/{id:guid}/redeem", (Guid id, CurrentActor actor, RedeemOffer redeem, CancellationToken ct) =>
                 redeem.RunAsync(id, actor, clickOutOnly: false, ct))
             .WithIdempotency()
+            .RequireRateLimiting(RedemptionRateLimits.MemberRedemptions)
             .WithSummary("Redeems an offer: a coupon code, a discount pass, or a tracked click-out, by the offer's kind. Honours Idempotency-Key.");
 
         me.MapGet("/offers/{id:guid}/go", async Task<Results<RedirectHttpResult, ProblemHttpResult>> (
@@ -62,7 +63,8 @@ internal static class RedemptionEndpoints
                 ProblemHttpResult problem => problem,
                 _ => Problems.Conflict("offer-has-no-landing-url", "This offer has no partner page to click out to."),
             };
-        }).WithSummary("A tracked click-out: records a click id and redirects to the partner's landing URL carrying it.");
+        }).RequireRateLimiting(RedemptionRateLimits.MemberRedemptions)
+          .WithSummary("A tracked click-out: records a click id and redirects to the partner's landing URL carrying it.");
 
         me.MapGet("/redemptions", async (CurrentActor actor, CatalogDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await db.Redemptions.AsNoTracking()
@@ -157,7 +159,8 @@ internal static class RedemptionEndpoints
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return TypedResults.Ok(new PassVerification(pass.Id, pass.OfferId, now, request.PurchaseAmountMinorUnits, pass.Currency));
-        }).WithSummary("Verifies a member's discount pass at the till and marks it used (once); records the purchase amount if given.");
+        }).RequireRateLimiting(RedemptionRateLimits.PassVerification)
+          .WithSummary("Verifies a member's discount pass at the till and marks it used (once); records the purchase amount if given.");
 
         partner.MapGet("/redemptions", async (Guid? offerId, DateTimeOffset? from, DateTimeOffset? to, CurrentActor actor, CatalogDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await db.Redemptions.AsNoTracking()

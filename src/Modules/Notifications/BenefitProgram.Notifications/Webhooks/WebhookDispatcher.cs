@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text;
+using BenefitProgram.Common.Observability;
 using BenefitProgram.Notifications.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -10,16 +10,6 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BenefitProgram.Notifications.Webhooks;
-
-/// <summary>Business counters of the webhooks on the "BenefitProgram" meter (exported by whoever configures OpenTelemetry).</summary>
-internal static class WebhookMetrics
-{
-    public static readonly Meter Meter = new("BenefitProgram");
-
-    /// <summary>Failed attempts (non-2xx, timeout, refused, unreachable); tag "outcome" = retrying | dead_lettered.</summary>
-    public static readonly Counter<long> Failures = Meter.CreateCounter<long>("benefitprogram.webhooks.failures", unit: "{attempt}",
-        description: "Webhook delivery attempts that failed");
-}
 
 /// <summary>
 /// "notifications:webhook-dispatch" (every minute): claims due deliveries in small batches with FOR UPDATE SKIP LOCKED
@@ -198,7 +188,8 @@ internal sealed class WebhookDispatcher(
 
         if (!outcome.Succeeded)
         {
-            WebhookMetrics.Failures.Add(1, new KeyValuePair<string, object?>("outcome", status == WebhookDeliveryStatus.DeadLettered ? "dead_lettered" : "retrying"));
+            BusinessMetrics.WebhookDeliveryFailed(status == WebhookDeliveryStatus.DeadLettered ? "dead_lettered" : "retrying",
+                outcome.StatusCode switch { >= 500 => "http-5xx", >= 400 => "http-4xx", null => "unreachable", _ => "http-other" });
             logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); now {Status}", delivery.Id, delivery.Attempt, error, status);
         }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using BenefitProgram.Common.Jobs;
+using BenefitProgram.Common.Observability;
 using BenefitProgram.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +67,12 @@ internal sealed class JobRunLog(IServiceScopeFactory scopes, TimeProvider clock,
         run.RunBy = Me;
         await db.SaveChangesAsync(ct);
 
+        // A span per step (a child of the night's Hangfire job span) and its duration in the job histogram. Elapsed
+        // time is measured with the stopwatch, not the TimeProvider: it is a performance figure, not business time.
+        using var activity = BusinessMetrics.ActivitySource.StartActivity($"night {job}");
+        activity?.SetTag("benefitprogram.job", job);
+        activity?.SetTag("benefitprogram.period", period);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             run.RowsAffected = await work(ct);
@@ -75,10 +83,13 @@ internal sealed class JobRunLog(IServiceScopeFactory scopes, TimeProvider clock,
             logger.LogError(ex, "Job {Job} for {Period} failed", job, period);
             run.Outcome = JobRunOutcome.Failed;
             run.Error = ex.Message.Length > 900 ? ex.Message[..900] : ex.Message;
+            activity?.SetStatus(ActivityStatusCode.Error, run.Error);
         }
 
         run.FinishedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(CancellationToken.None);
+        activity?.SetTag("benefitprogram.rows_affected", run.RowsAffected);
+        BusinessMetrics.JobRan("night", job, run.Outcome.ToString(), Stopwatch.GetElapsedTime(started));
         return new JobRunResult(job, period, run.Outcome, run.RowsAffected, AlreadyDone: false, run.Error);
     }
 }

@@ -1,4 +1,5 @@
 using BenefitProgram.Common.Jobs;
+using BenefitProgram.Common.Observability;
 using BenefitProgram.Rewards.Contracts;
 using BenefitProgram.Rewards.Persistence;
 using BenefitProgram.Rewards.Purchases;
@@ -45,14 +46,27 @@ internal sealed class ConfirmCashbackJob(RewardsDbContext db, TimeProvider clock
               'cashbackMinorUnits', cashback_minor, 'currency', currency, 'occurredAt', @now, 'partnerId', partner_id), 0
             FROM confirming;
 
-            SELECT count(*) FROM confirming;
+            SELECT currency, count(*), coalesce(sum(cashback_minor), 0)::bigint FROM confirming GROUP BY currency;
             """, connection);
         cmd.CommandTimeout = 3600;
         cmd.Parameters.AddWithValue("now", now);
         cmd.Parameters.AddWithValue("night", night);
         cmd.Parameters.AddWithValue("type", PurchaseImporter.EventType<CashbackConfirmed>());
-        var count = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var confirmed = new List<(string Currency, long Count, long MinorUnits)>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                confirmed.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+        }
+
         await tx.CommitAsync(ct);
-        return count;
+        foreach (var (currency, count, minorUnits) in confirmed)
+        {
+            BusinessMetrics.CashbackConfirmed(count, minorUnits, currency);
+        }
+
+        return confirmed.Sum(c => c.Count);
     }
 }

@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics;
 using BenefitProgram.Catalog.Contracts;
 using BenefitProgram.Common;
+using BenefitProgram.Common.Observability;
 using BenefitProgram.Members.Contracts;
 using BenefitProgram.Rewards.Cashback;
 using BenefitProgram.Rewards.Contracts;
@@ -246,6 +247,8 @@ internal sealed class PurchaseImporter(
         Phase("writes");
         await tx.CommitAsync(ct);
         Phase("commit");
+        BusinessMetrics.PurchasesRecorded(rows.Count(r => r.Outcome == RowOutcomes.Recorded), "recorded");
+        BusinessMetrics.PurchasesRecorded(rows.Count(r => r.Outcome == RowOutcomes.Declined), "declined");
         logger.LogInformation("Purchase import of {Rows} rows for partner {PartnerId}: {Phases}", rows.Count, partnerId, string.Join(", ", phases));
 
         var lines = rows.Select(r => new PurchaseRowResult(
