@@ -6,7 +6,7 @@
 #   infra/bench.sh --nightly-members N  also the nightly suite per step on the demo data and on N generated members
 #                                       (infra/bench-nightly.sh; appends its own section to the results file)
 #   BP_BENCH_PG_PORT (default 5530), BP_BENCH_HTTP_PORT (default 5580)
-# Writes bench/results/YYYY-MM-DD.md and prints the summary table.
+# Appends a section to bench/results/YYYY-MM-DD.md (several runs a day, by several people) and prints it.
 #
 # Measured now: start-up to /health/ready (fresh database with migrations, and a second start), purchase CSV import
 # vs a raw COPY of the same file. Not yet here (see bench/README.md): coupon redemption under wrk vs pgbench, offer
@@ -98,7 +98,8 @@ ratio=$(python3 -c "import sys; a,b=sys.argv[1:]; print(f'{int(a)/int(b):.3f}x' 
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {
-  echo "# Benchmarks $(date -u '+%F %H:%M') UTC"
+  echo
+  echo "## infra/bench.sh $(date -u '+%F %H:%M') UTC"
   echo
   echo "Machine: $(nproc) cores shared with other developers, load average at the end $load. PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') with its defaults (fsync on), private cluster. Each figure is measured next to its reference in the same run; absolute numbers are noisy here, compare the ratios."
   echo
@@ -114,8 +115,11 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "Import detail: ${import_line:-see .local/bench-out/import.log}"
   grep -o 'same file again: .*' "$OUT/import.log" | sed 's/^/; /' | head -1 || true
   grep -o 'purchases [0-9,]*, journals .*' "$OUT/import.log" | sed 's/^/; /' | head -1 || true
-} >"$RESULT"
-cat "$RESULT"
+  grep -o 'Purchase import of [0-9]* rows.*' "$OUT/import.log" | sed 's/^/; /' | head -1 || true
+} >"$OUT/section.md"
+[ -s "$RESULT" ] || echo "# Benchmarks $(date -u +%F)" >"$RESULT"
+cat "$OUT/section.md" >>"$RESULT"
+cat "$OUT/section.md"
 log "written to $RESULT"
 
 if [ -n "$NIGHTLY_MEMBERS" ]; then

@@ -206,6 +206,9 @@ public sealed class RedemptionTests(CatalogFixture fixture) : CatalogTest(fixtur
         Assert.Equal(memberId, click.MemberId);
         Assert.Equal(offer, click.OfferId);
         Assert.Equal(partner.Id, click.PartnerId);
+        var many = await scope.ServiceProvider.GetRequiredService<IClickAttribution>().FindManyAsync([clickId, "no-such-click"], CancellationToken.None);
+        Assert.Equal(click, Assert.Single(many, kv => kv.Key == clickId).Value);
+        Assert.DoesNotContain("no-such-click", many.Keys);
 
         Assert.True(await App.DeliverEventsAsync() >= 2);
         Assert.True(await App.Harness.Published.Any<ClickRecorded>(m => m.Context.Message.ClickId == clickId));

@@ -269,6 +269,56 @@ public sealed class MembershipLifeCycleApiTests(AppFixture fixture) : ApiTest(fi
         Assert.Null(before); // not a member yet
     }
 
+    [Fact]
+    public async Task Bulk_timelines_and_member_numbers_answer_what_the_single_queries_answer_at_every_instant()
+    {
+        var signedUpAt = App.Clock.GetUtcNow();
+        var (member, memberId) = await SignUpAsync(Fixture, "premium");
+        var (_, otherId) = await SignUpAsync(Fixture, "plus");
+        var ops = await Fixture.OperatorAsync();
+        (await ops.PostAsJsonAsync($"/api/v1/ops/members/{memberId}/billing-simulation", new { failPayments = true })).EnsureSuccessStatusCode();
+        var periodEnd = (await MembershipAsync(member)).GetProperty("currentPeriodEnd").GetDateTimeOffset();
+        App.Clock.SetUtcNow(periodEnd.AddHours(1));
+        await RunBillingAsync(Fixture); // past due, in the grace period
+        App.Clock.Advance(TimeSpan.FromDays(8));
+        await RunBillingAsync(Fixture); // grace over
+        App.Clock.Advance(TimeSpan.FromDays(7));
+        await RunBillingAsync(Fixture); // suspended
+        Assert.Equal("Suspended", Status(await MembershipAsync(member)));
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var entitlements = scope.ServiceProvider.GetRequiredService<IMemberEntitlements>();
+        var timelines = await entitlements.GetTimelinesAsync(DemoIds.PlusKontoProgram, [memberId, otherId, Guid.NewGuid()], CancellationToken.None);
+        Assert.Equal(new[] { memberId, otherId }.Order(), timelines.Keys.Order());
+        Assert.Empty(await entitlements.GetTimelinesAsync(DemoIds.OtherProgram, [memberId], CancellationToken.None));
+
+        static object? Shape(MemberEntitlement? e) => e is null ? null : (e.MemberId, e.PlanCode, e.Status, e.InGoodStanding, e.CashbackMultiplierPercent);
+        var seen = new HashSet<(MembershipStatus, bool)>();
+        for (var at = signedUpAt.AddHours(-1); at <= App.Clock.GetUtcNow(); at = at.AddHours(6))
+        {
+            foreach (var id in new[] { memberId, otherId })
+            {
+                var single = await entitlements.GetAsync(DemoIds.PlusKontoProgram, id, at, CancellationToken.None);
+                Assert.Equal(Shape(single), Shape(timelines[id].At(at)));
+                if (single is not null && id == memberId)
+                {
+                    seen.Add((single.Status, single.InGoodStanding));
+                }
+            }
+        }
+
+        // The grid went through the grace period and past it.
+        Assert.Contains((MembershipStatus.PastDue, true), seen);
+        Assert.Contains((MembershipStatus.PastDue, false), seen);
+        Assert.Null(timelines[memberId].At(signedUpAt.AddMinutes(-1)));
+
+        var number = (await entitlements.GetAsync(DemoIds.PlusKontoProgram, memberId, CancellationToken.None))!.MemberNumber;
+        var numbers = await entitlements.FindMemberIdsByNumberAsync(DemoIds.PlusKontoProgram, [number, "NO-SUCH-NUMBER"], CancellationToken.None);
+        Assert.Equal(memberId, Assert.Single(numbers, kv => kv.Key == number).Value);
+        Assert.DoesNotContain("NO-SUCH-NUMBER", numbers.Keys);
+        Assert.Empty(await entitlements.FindMemberIdsByNumberAsync(DemoIds.OtherProgram, [number], CancellationToken.None));
+    }
+
     private async Task<bool> EntitledAsync(Guid memberId)
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -78,6 +78,46 @@ public sealed class RewardsFakes : IMemberEntitlements, IOfferDirectory, IPartne
         Task.FromResult(members.Values.Select(l => { lock (l) { return l[^1].Entitlement; } })
             .FirstOrDefault(e => e.ProgramId == programId && e.MemberNumber == memberNumber)?.MemberId);
 
+    public Task<IReadOnlyDictionary<string, Guid>> FindMemberIdsByNumberAsync(Guid programId, IReadOnlyCollection<string> memberNumbers, CancellationToken ct)
+    {
+        var wanted = memberNumbers.ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        foreach (var list in members.Values)
+        {
+            lock (list)
+            {
+                var e = list[^1].Entitlement;
+                if (e.ProgramId == programId && wanted.Contains(e.MemberNumber))
+                {
+                    result[e.MemberNumber] = e.MemberId;
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Guid>>(result);
+    }
+
+    public Task<IReadOnlyDictionary<Guid, MemberEntitlementTimeline>> GetTimelinesAsync(Guid programId, IReadOnlyCollection<Guid> memberIds, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, MemberEntitlementTimeline>();
+        foreach (var id in memberIds.Distinct())
+        {
+            if (members.TryGetValue(id, out var list))
+            {
+                lock (list)
+                {
+                    result[id] = new MemberEntitlementTimeline(list.Select(x => (x.From, x.Entitlement.ProgramId == programId ? x.Entitlement : null)).ToList());
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<Guid, MemberEntitlementTimeline>>(result);
+    }
+
+    public Task<IReadOnlyDictionary<string, ClickInfo>> FindManyAsync(IReadOnlyCollection<string> clickIds, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyDictionary<string, ClickInfo>>(clickIds.Distinct(StringComparer.Ordinal)
+            .Where(Clicks.ContainsKey).ToDictionary(c => c, c => Clicks[c], StringComparer.Ordinal));
+
     public Task<OfferTerms?> GetAsync(Guid offerId, CancellationToken ct) => Task.FromResult(Offers.GetValueOrDefault(offerId));
 
     public Task<IReadOnlyList<OfferTerms>> ListAsync(Guid programId, OfferKind? kind, CancellationToken ct) =>

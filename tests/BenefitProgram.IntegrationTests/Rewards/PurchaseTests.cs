@@ -287,6 +287,11 @@ public sealed class PurchaseTests(RewardsFixture fixture) : RewardsTest(fixture)
             SELECT id, program_id, 'member:available', gen_random_uuid(), 'EUR', 1, now() FROM rewards.journals LIMIT 1
             """);
         Assert.Contains("same transaction", late.MessageText, StringComparison.Ordinal);
+        var orphan = await Fails($"""
+            INSERT INTO rewards.journal_entries (journal_id, program_id, account, owner_id, currency, amount, created_at)
+            VALUES (gen_random_uuid(), '{RewardsFixture.Program}', 'member:available', gen_random_uuid(), 'EUR', 1, now())
+            """);
+        Assert.Contains("existing journal", orphan.MessageText, StringComparison.Ordinal);
         var zero = await Fails($"""
             INSERT INTO rewards.journal_entries (journal_id, program_id, account, owner_id, currency, amount, created_at)
             SELECT id, program_id, 'member:available', gen_random_uuid(), 'EUR', 0, now() FROM rewards.journals LIMIT 1

@@ -63,4 +63,7 @@ public sealed record ClickInfo(string ClickId, Guid MemberId, Guid ProgramId, Gu
 public interface IClickAttribution
 {
     Task<ClickInfo?> FindAsync(string clickId, CancellationToken ct);
+
+    /// <summary>Many click ids in one query (batch work such as a purchase import); unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<string, ClickInfo>> FindManyAsync(IReadOnlyCollection<string> clickIds, CancellationToken ct);
 }

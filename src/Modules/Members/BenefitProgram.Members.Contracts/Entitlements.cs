@@ -93,4 +93,63 @@ public interface IMemberEntitlements
 
     /// <summary>The member id for a member number (as printed on the member card / discount pass), or null.</summary>
     Task<Guid?> FindMemberIdByNumberAsync(Guid programId, string memberNumber, CancellationToken ct);
+
+    /// <summary>Member ids for many member numbers of one program in one query (batch work); unknown numbers are left out.</summary>
+    Task<IReadOnlyDictionary<string, Guid>> FindMemberIdsByNumberAsync(Guid programId, IReadOnlyCollection<string> memberNumbers, CancellationToken ct);
+
+    /// <summary>
+    /// The entitlement history of many members of one program, read in a few queries (batch work such as a purchase
+    /// import): <c>timeline.At(t)</c> answers exactly what <see cref="GetAsync(Guid, Guid, DateTimeOffset, CancellationToken)"/>
+    /// answers for <c>t</c>. Unknown, erased or other programs' members are left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, MemberEntitlementTimeline>> GetTimelinesAsync(Guid programId, IReadOnlyCollection<Guid> memberIds, CancellationToken ct);
+}
+
+/// <summary>
+/// A member's entitlement over time: segments in time order, each valid from its instant until the next one. A segment
+/// may be null (no entitlement from then on). Before the first segment the member had no entitlement (null).
+/// </summary>
+public sealed class MemberEntitlementTimeline
+{
+    private readonly DateTimeOffset[] from;
+    private readonly MemberEntitlement?[] entitlements;
+
+    /// <param name="segments">In time order; of several segments starting at the same instant the last one applies.</param>
+    public MemberEntitlementTimeline(IReadOnlyList<(DateTimeOffset From, MemberEntitlement? Entitlement)> segments)
+    {
+        from = new DateTimeOffset[segments.Count];
+        entitlements = new MemberEntitlement?[segments.Count];
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (i > 0 && segments[i].From < segments[i - 1].From)
+            {
+                throw new ArgumentException("Segments must be in time order.", nameof(segments));
+            }
+
+            from[i] = segments[i].From;
+            entitlements[i] = segments[i].Entitlement;
+        }
+    }
+
+    /// <summary>The entitlement in force at <paramref name="at"/>: the last segment starting at or before it, else null.</summary>
+    public MemberEntitlement? At(DateTimeOffset at)
+    {
+        // Binary search for the last index with from[i] <= at.
+        int lo = 0, hi = from.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (from[mid] <= at)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found < 0 ? null : entitlements[found];
+    }
 }

@@ -3,14 +3,15 @@ namespace BenefitProgram.Rewards.Contracts;
 // Integration events of the Rewards module. Each is written to the rewards outbox in the transaction of the fact
 // (and of its ledger journal). Amounts are integer minor units with an ISO currency; states and reasons are strings.
 
-/// <summary>A partner reported a purchase; <paramref name="CashbackState"/> is "Pending" or "Declined".</summary>
+/// <summary>
+/// A partner reported a purchase; <paramref name="CashbackState"/> is "Pending" or "Declined". A declined purchase earns
+/// no cashback and carries the reason as a stable code in <paramref name="DeclineReason"/> (e.g. "offer-not-live",
+/// "yearly-cap-reached"); there is no separate per-purchase "declined" event.
+/// </summary>
 public sealed record PurchaseRecorded(
     Guid ProgramId, Guid PurchaseId, Guid PartnerId, Guid MemberId, Guid OfferId, string OrderReference,
     long AmountMinorUnits, string Currency, DateTimeOffset PurchasedAt, DateOnly? ServiceDate,
-    long CashbackMinorUnits, string CashbackState, DateTimeOffset OccurredAt);
-
-/// <summary>A purchase was recorded but earns no cashback; <paramref name="Reason"/> is a stable code (e.g. "offer-not-live").</summary>
-public sealed record CashbackDeclined(Guid ProgramId, Guid PurchaseId, Guid MemberId, Guid OfferId, string Reason, DateTimeOffset OccurredAt);
+    long CashbackMinorUnits, string CashbackState, DateTimeOffset OccurredAt, string? DeclineReason = null);
 
 /// <summary>A partner reported a (partial) return or cancellation of a purchase.</summary>
 public sealed record PurchaseReturned(

@@ -246,6 +246,14 @@ internal sealed class ClickAttribution(CatalogDbContext db) : IClickAttribution
         db.Redemptions.AsNoTracking().Where(r => r.ClickId == clickId)
             .Select(r => new ClickInfo(r.ClickId!, r.MemberId, r.ProgramId, r.OfferId, r.PartnerId, r.CreatedAt))
             .SingleOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyDictionary<string, ClickInfo>> FindManyAsync(IReadOnlyCollection<string> clickIds, CancellationToken ct)
+    {
+        var ids = clickIds.Distinct(StringComparer.Ordinal).ToArray();
+        return await db.Redemptions.AsNoTracking().Where(r => r.ClickId != null && ids.Contains(r.ClickId))
+            .Select(r => new ClickInfo(r.ClickId!, r.MemberId, r.ProgramId, r.OfferId, r.PartnerId, r.CreatedAt))
+            .ToDictionaryAsync(c => c.ClickId, StringComparer.Ordinal, ct);
+    }
 }
 
 internal static class NpgsqlParameterHelpers

@@ -22,30 +22,77 @@ internal sealed class MemberEntitlements(MembersDbContext db, IOptions<BillingOp
         return rows.ToDictionary(r => r.m.Id, r => Build(r.m, r.s, r.s.Plan, r.s.Status, r.s.IsInGoodStanding(now, options.Value.Dunning.Grace)));
     }
 
-    public async Task<MemberEntitlement?> GetAsync(Guid programId, Guid memberId, DateTimeOffset at, CancellationToken ct)
+    public async Task<MemberEntitlement?> GetAsync(Guid programId, Guid memberId, DateTimeOffset at, CancellationToken ct) =>
+        (await GetTimelinesAsync(programId, [memberId], ct)).GetValueOrDefault(memberId)?.At(at);
+
+    /// <summary>
+    /// Four queries whatever the number of members (members, memberships with their plan, transitions, older plans); the
+    /// status and plan in force at an instant come from the membership's transition history: the last transition at or
+    /// before it (ties by id). Past due is in good standing for the dunning grace after the transition, then not.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, MemberEntitlementTimeline>> GetTimelinesAsync(Guid programId, IReadOnlyCollection<Guid> memberIds, CancellationToken ct)
     {
-        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.ProgramId == programId && m.Id == memberId && m.ErasedAt == null, ct);
-        var membership = await db.Memberships.AsNoTracking().Include(x => x.Plan).SingleOrDefaultAsync(m => m.MemberId == memberId, ct);
-        if (member is null || membership is null)
+        var ids = memberIds.Distinct().ToArray();
+        var rows = await (from m in db.Members.AsNoTracking()
+                          join s in db.Memberships.AsNoTracking().Include(x => x.Plan) on m.Id equals s.MemberId
+                          where m.ProgramId == programId && ids.Contains(m.Id) && m.ErasedAt == null
+                          select new { m, s }).ToListAsync(ct);
+        var membershipIds = rows.Select(r => r.s.Id).ToArray();
+        var transitions = (await db.Transitions.AsNoTracking().Where(t => membershipIds.Contains(t.MembershipId)).ToListAsync(ct))
+            .ToLookup(t => t.MembershipId);
+        var otherPlanIds = transitions.SelectMany(g => g).Select(t => t.PlanId).Distinct()
+            .Except(rows.Select(r => r.s.PlanId)).ToArray();
+        var plans = rows.Select(r => r.s.Plan).DistinctBy(p => p.Id).ToDictionary(p => p.Id);
+        if (otherPlanIds.Length > 0)
         {
-            return null;
+            foreach (var plan in await db.Plans.AsNoTracking().Where(p => otherPlanIds.Contains(p.Id)).ToListAsync(ct))
+            {
+                plans[plan.Id] = plan;
+            }
         }
 
-        var last = await db.Transitions.AsNoTracking().Where(t => t.MembershipId == membership.Id && t.At <= at)
-            .OrderByDescending(t => t.At).ThenByDescending(t => t.Id).FirstOrDefaultAsync(ct);
-        if (last is null)
+        var grace = options.Value.Dunning.Grace;
+        var result = new Dictionary<Guid, MemberEntitlementTimeline>(rows.Count);
+        foreach (var r in rows)
         {
-            return null;
+            var history = transitions[r.s.Id].OrderBy(t => t.At).ThenBy(t => t.Id).ToList();
+            var segments = new List<(DateTimeOffset, MemberEntitlement?)>(history.Count + 1);
+            for (var i = 0; i < history.Count; i++)
+            {
+                var t = history[i];
+                var plan = t.PlanId == r.s.PlanId ? r.s.Plan : plans[t.PlanId];
+                switch (t.ToStatus)
+                {
+                    case MembershipStatus.Trialing or MembershipStatus.Active or MembershipStatus.Cancelled:
+                        segments.Add((t.At, Build(r.m, r.s, plan, t.ToStatus, true)));
+                        break;
+                    case MembershipStatus.PastDue:
+                        segments.Add((t.At, Build(r.m, r.s, plan, t.ToStatus, true)));
+                        var graceEnds = t.At + grace;
+                        if (i == history.Count - 1 || history[i + 1].At > graceEnds)
+                        {
+                            segments.Add((graceEnds, Build(r.m, r.s, plan, t.ToStatus, false)));
+                        }
+
+                        break;
+                    default:
+                        segments.Add((t.At, Build(r.m, r.s, plan, t.ToStatus, false)));
+                        break;
+                }
+            }
+
+            result[r.m.Id] = new MemberEntitlementTimeline(segments);
         }
 
-        var plan = last.PlanId == membership.PlanId ? membership.Plan : await db.Plans.AsNoTracking().SingleAsync(p => p.Id == last.PlanId, ct);
-        var good = last.ToStatus switch
-        {
-            MembershipStatus.Trialing or MembershipStatus.Active or MembershipStatus.Cancelled => true,
-            MembershipStatus.PastDue => at < last.At + options.Value.Dunning.Grace,
-            _ => false,
-        };
-        return Build(member, membership, plan, last.ToStatus, good);
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<string, Guid>> FindMemberIdsByNumberAsync(Guid programId, IReadOnlyCollection<string> memberNumbers, CancellationToken ct)
+    {
+        var numbers = memberNumbers.Distinct(StringComparer.Ordinal).ToArray();
+        return await db.Members.AsNoTracking().Where(m => m.ProgramId == programId && numbers.Contains(m.MemberNumber) && m.ErasedAt == null)
+            .Select(m => new { m.MemberNumber, m.Id })
+            .ToDictionaryAsync(m => m.MemberNumber, m => m.Id, StringComparer.Ordinal, ct);
     }
 
     public async Task<Guid?> FindMemberIdByNumberAsync(Guid programId, string memberNumber, CancellationToken ct) =>

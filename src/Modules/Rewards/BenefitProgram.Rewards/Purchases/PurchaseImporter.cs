@@ -54,8 +54,11 @@ internal sealed class PurchaseImporter(
     TimeProvider clock,
     ILogger<PurchaseImporter> logger)
 {
-    /// <summary>Up to this many distinct (member, purchase instant) pairs the entitlement is asked "at the purchase instant"; above it, "now" in bulk.</summary>
-    public const int PointInTimeEntitlementLimit = 5_000;
+    /// <summary>Member numbers, click ids or member ids per bulk lookup query.</summary>
+    private const int LookupChunk = 50_000;
+
+    /// <summary>From this many rows on, the set-based statements get more memory for their sorts and hashes.</summary>
+    private const int BulkRows = 5_000;
 
     public const int MaxReportedLines = 10_000;
 
@@ -104,22 +107,28 @@ internal sealed class PurchaseImporter(
             }
         }
 
-        // 2. Attribution: a click id of this partner, or a member number with an offer of this partner.
+        // 2. Attribution: a click id of this partner, or a member number with an offer of this partner. Clicks and member
+        //    numbers are resolved in bulk (one query per chunk), offers once per distinct offer.
+        var clickIds = rows.Where(r => r.Outcome is null && !string.IsNullOrEmpty(r.Report.ClickId)).Select(r => r.Report.ClickId!)
+            .Distinct(StringComparer.Ordinal).ToList();
+        var clickMap = new Dictionary<string, ClickInfo>(StringComparer.Ordinal);
+        foreach (var chunk in clickIds.Chunk(LookupChunk))
+        {
+            foreach (var (id, click) in await clicks.FindManyAsync(chunk, ct))
+            {
+                clickMap[id] = click;
+            }
+        }
+
         var offerCache = new Dictionary<Guid, OfferTerms?>();
-        var clickCache = new Dictionary<string, ClickInfo?>(StringComparer.Ordinal);
-        var numberCache = new Dictionary<(Guid, string), Guid?>();
+        var byNumber = new List<Row>();
         foreach (var row in rows.Where(r => r.Outcome is null))
         {
             var report = row.Report;
             Guid offerId;
             if (!string.IsNullOrEmpty(report.ClickId))
             {
-                if (!clickCache.TryGetValue(report.ClickId, out var click))
-                {
-                    click = clickCache[report.ClickId] = await clicks.FindAsync(report.ClickId, ct);
-                }
-
-                if (click is null || click.PartnerId != partnerId)
+                if (!clickMap.TryGetValue(report.ClickId, out var click) || click.PartnerId != partnerId)
                 {
                     Reject(row, "click-not-found");
                     continue;
@@ -154,19 +163,31 @@ internal sealed class PurchaseImporter(
             row.ProgramId = offer.ProgramId;
             if (string.IsNullOrEmpty(report.ClickId))
             {
-                var key = (offer.ProgramId, report.MemberNumber!);
-                if (!numberCache.TryGetValue(key, out var memberId))
-                {
-                    memberId = numberCache[key] = await members.FindMemberIdByNumberAsync(offer.ProgramId, report.MemberNumber!, ct);
-                }
+                byNumber.Add(row);
+            }
+        }
 
-                if (memberId is null)
+        foreach (var program in byNumber.GroupBy(r => r.ProgramId))
+        {
+            var numbers = new Dictionary<string, Guid>(StringComparer.Ordinal);
+            foreach (var chunk in program.Select(r => r.Report.MemberNumber!).Distinct(StringComparer.Ordinal).Chunk(LookupChunk))
+            {
+                foreach (var (number, id) in await members.FindMemberIdsByNumberAsync(program.Key, chunk, ct))
+                {
+                    numbers[number] = id;
+                }
+            }
+
+            foreach (var row in program)
+            {
+                if (numbers.TryGetValue(row.Report.MemberNumber!, out var memberId))
+                {
+                    row.MemberId = memberId;
+                }
+                else
                 {
                     Reject(row, "member-not-found");
-                    continue;
                 }
-
-                row.MemberId = memberId.Value;
             }
         }
 
@@ -175,7 +196,7 @@ internal sealed class PurchaseImporter(
         await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"rewards:partner:" + partnerId}, 0))", ct);
-        if (rows.Count > PointInTimeEntitlementLimit)
+        if (rows.Count > BulkRows)
         {
             // Bulk imports sort and hash a few hundred MB in the statements below: keep that in memory.
             await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'", ct);
@@ -207,7 +228,7 @@ internal sealed class PurchaseImporter(
 
         Phase("known-references");
 
-        // 4. Entitlements: at the purchase instant for ordinary batches, "now" in bulk (see the ADR).
+        // 4. Entitlements at each purchase instant: the members' entitlement timelines, read in bulk.
         var entitlements = await EntitlementsAsync(candidates, ct);
 
         // 5. Year-to-date cashback per (member, offer, year) for offers with a yearly cap, then the rule, in purchase order.
@@ -220,7 +241,6 @@ internal sealed class PurchaseImporter(
             ytd.TryGetValue(key, out var used);
             var entitlement = entitlements(row);
             var decision = CashbackCalculator.Compute(new CashbackInput(report.AmountMinorUnits, report.Currency, report.PurchasedAt, row.Offer, entitlement, used));
-            row.Id = Guid.CreateVersion7(now);
             row.Cashback = decision.AmountMinor;
             row.Reason = decision.DeclineReason;
             row.Outcome = decision.Declined ? RowOutcomes.Declined : RowOutcomes.Recorded;
@@ -311,31 +331,19 @@ internal sealed class PurchaseImporter(
 
     private async Task<Func<Row, MemberEntitlement?>> EntitlementsAsync(List<Row> rows, CancellationToken ct)
     {
-        var pairs = rows.Select(r => (r.ProgramId, r.MemberId, r.Report.PurchasedAt)).Distinct().ToList();
-        if (pairs.Count <= PointInTimeEntitlementLimit)
-        {
-            var atTime = new Dictionary<(Guid, Guid, DateTimeOffset), MemberEntitlement?>();
-            foreach (var pair in pairs)
-            {
-                atTime[pair] = await members.GetAsync(pair.ProgramId, pair.MemberId, pair.PurchasedAt, ct);
-            }
-
-            return row => atTime[(row.ProgramId, row.MemberId, row.Report.PurchasedAt)];
-        }
-
-        var current = new Dictionary<(Guid, Guid), MemberEntitlement>();
+        var timelines = new Dictionary<(Guid, Guid), MemberEntitlementTimeline>();
         foreach (var program in rows.GroupBy(r => r.ProgramId))
         {
-            foreach (var chunk in program.Select(r => r.MemberId).Distinct().Chunk(5_000))
+            foreach (var chunk in program.Select(r => r.MemberId).Distinct().Chunk(LookupChunk))
             {
-                foreach (var (id, entitlement) in await members.GetManyAsync(program.Key, chunk, ct))
+                foreach (var (id, timeline) in await members.GetTimelinesAsync(program.Key, chunk, ct))
                 {
-                    current[(program.Key, id)] = entitlement;
+                    timelines[(program.Key, id)] = timeline;
                 }
             }
         }
 
-        return row => current.GetValueOrDefault((row.ProgramId, row.MemberId));
+        return row => timelines.GetValueOrDefault((row.ProgramId, row.MemberId))?.At(row.Report.PurchasedAt);
     }
 
     private static async Task<Dictionary<(Guid, Guid, int), long>> YearToDateAsync(NpgsqlConnection connection, List<Row> rows, CancellationToken ct)
@@ -370,29 +378,37 @@ internal sealed class PurchaseImporter(
     private static async Task<HashSet<int>> WriteAsync(
         NpgsqlConnection connection, Guid partnerId, int shareBasisPoints, List<Row> rows, string actor, DateTimeOffset now, Action<string> phase, CancellationToken ct)
     {
-        await using (var create = new NpgsqlCommand("""
-            CREATE TEMP TABLE purchase_staging (
-              row_no int NOT NULL, id uuid NOT NULL, journal_id uuid NOT NULL, program_id uuid NOT NULL, member_id uuid NOT NULL,
-              offer_id uuid NOT NULL, order_reference varchar(100) NOT NULL, click_id varchar(100), amount_minor bigint NOT NULL,
-              currency char(3) NOT NULL, purchased_at timestamptz NOT NULL, service_date date, window_ends_on date NOT NULL,
-              cashback bigint NOT NULL, partner_share bigint NOT NULL, commission bigint NOT NULL, state varchar(20) NOT NULL,
-              decline_reason varchar(60), inserted boolean NOT NULL DEFAULT true
-            ) ON COMMIT DROP
-            """, connection))
+        async Task<int> RunAsync(string sql, Action<NpgsqlParameterCollection>? parameters = null)
         {
-            await create.ExecuteNonQueryAsync(ct);
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+            parameters?.Invoke(command.Parameters);
+            return await command.ExecuteNonQueryAsync(ct);
         }
 
+        await RunAsync("""
+            CREATE TEMP TABLE purchase_staging (
+              row_no int NOT NULL, id uuid NOT NULL, journal_id uuid NOT NULL, outbox_id uuid NOT NULL, program_id uuid NOT NULL,
+              member_id uuid NOT NULL, offer_id uuid NOT NULL, order_reference varchar(100) NOT NULL, click_id varchar(100),
+              amount_minor bigint NOT NULL, currency char(3) NOT NULL, purchased_at timestamptz NOT NULL, service_date date,
+              window_ends_on date NOT NULL, cashback bigint NOT NULL, partner_share bigint NOT NULL, commission bigint NOT NULL,
+              state varchar(20) NOT NULL, decline_reason varchar(60), inserted boolean NOT NULL DEFAULT true
+            ) ON COMMIT DROP
+            """);
+
+        // Ids ascend in row order (purchase, journal and outbox ids each), so every insert below appends to its indexes.
+        var ids = new AscendingUuids(now);
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY purchase_staging (row_no, id, journal_id, program_id, member_id, offer_id, order_reference, click_id, amount_minor, currency, purchased_at, service_date, window_ends_on, cashback, partner_share, commission, state, decline_reason) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY purchase_staging (row_no, id, journal_id, outbox_id, program_id, member_id, offer_id, order_reference, click_id, amount_minor, currency, purchased_at, service_date, window_ends_on, cashback, partner_share, commission, state, decline_reason) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var row in rows)
             {
                 var r = row.Report;
+                row.Id = ids.Next();
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(row.No, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(row.Id, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(Guid.CreateVersion7(now), NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(ids.Next(), NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(ids.Next(), NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(row.ProgramId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(row.MemberId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(row.Offer.OfferId, NpgsqlDbType.Uuid, ct);
@@ -413,33 +429,30 @@ internal sealed class PurchaseImporter(
             await copy.CompleteAsync(ct);
         }
 
+        phase("copy-to-staging");
+
         // Under the partner's advisory lock, with the known order references filtered out above, every staged row is
         // normally inserted; ON CONFLICT stays as the guard, and only when it fired are the missing rows looked up.
-        phase("copy-to-staging");
-        await using (var insert = new NpgsqlCommand("""
+        // No ORDER BY: the staging table is in row order and the ids ascend with it.
+        var inserted = await RunAsync("""
             INSERT INTO rewards.purchases (id, program_id, partner_id, order_reference, member_id, offer_id, click_id, amount_minor,
               returned_minor, currency, purchased_at, service_date, window_ends_on, cashback_original_minor, cashback_minor,
               partner_share_basis_points, partner_share_minor, commission_original_minor, commission_minor, state, decline_reason,
               created_at, created_by)
             SELECT id, program_id, @partner, order_reference, member_id, offer_id, click_id, amount_minor, 0, currency, purchased_at,
               service_date, window_ends_on, cashback, cashback, @share, partner_share, commission, commission, state, decline_reason, @now, @actor
-            FROM purchase_staging ORDER BY row_no
+            FROM purchase_staging
             ON CONFLICT (partner_id, order_reference) DO NOTHING
-            """, connection))
-        {
-            insert.CommandTimeout = 600;
-            insert.Parameters.AddWithValue("partner", partnerId);
-            insert.Parameters.AddWithValue("share", shareBasisPoints);
-            insert.Parameters.AddWithValue("now", now);
-            insert.Parameters.AddWithValue("actor", actor);
-            var inserted = await insert.ExecuteNonQueryAsync(ct);
-            if (inserted != rows.Count)
+            """, p =>
             {
-                await using var mark = new NpgsqlCommand(
-                    "UPDATE purchase_staging s SET inserted = false WHERE NOT EXISTS (SELECT 1 FROM rewards.purchases p WHERE p.id = s.id)", connection);
-                mark.CommandTimeout = 600;
-                await mark.ExecuteNonQueryAsync(ct);
-            }
+                p.AddWithValue("partner", partnerId);
+                p.AddWithValue("share", shareBasisPoints);
+                p.AddWithValue("now", now);
+                p.AddWithValue("actor", actor);
+            });
+        if (inserted != rows.Count)
+        {
+            await RunAsync("UPDATE purchase_staging s SET inserted = false WHERE NOT EXISTS (SELECT 1 FROM rewards.purchases p WHERE p.id = s.id)");
         }
 
         phase("insert-purchases");
@@ -447,7 +460,7 @@ internal sealed class PurchaseImporter(
         // The journals of one import form a ledger batch: checked set-based at commit (every journal has entries and
         // sums to zero), instead of one deferred trigger call per journal. See LedgerBatchSql.
         var batchId = Guid.CreateVersion7(now);
-        var sql = $$"""
+        await RunAsync("""
             INSERT INTO rewards.ledger_batches (id, created_at) VALUES (@batch, @now);
 
             INSERT INTO rewards.journals (id, program_id, kind, caused_by_type, caused_by_id, idempotency_key, memo, created_by, created_at, ledger_batch_id)
@@ -455,7 +468,15 @@ internal sealed class PurchaseImporter(
                    left('Purchase ' || order_reference || CASE WHEN state = 'Declined' THEN ' (cashback declined: ' || decline_reason || ')' ELSE '' END, 500),
                    @actor, @now, @batch
             FROM purchase_staging WHERE inserted AND (cashback <> 0 OR commission <> 0);
+            """, p =>
+            {
+                p.AddWithValue("batch", batchId);
+                p.AddWithValue("now", now);
+                p.AddWithValue("actor", actor);
+            });
+        phase("insert-journals");
 
+        await RunAsync("""
             INSERT INTO rewards.journal_entries (journal_id, program_id, account, owner_id, currency, amount, created_at)
             SELECT s.journal_id, s.program_id, v.account, v.owner_id, s.currency, v.amount, @now
             FROM purchase_staging s
@@ -465,42 +486,36 @@ internal sealed class PurchaseImporter(
               ('program:cashback-cost', s.program_id, -(s.cashback - s.partner_share)),
               ('program:commission-income', s.program_id, s.commission)) AS v(account, owner_id, amount)
             WHERE s.inserted AND v.amount <> 0;
+            """, p =>
+            {
+                p.AddWithValue("partner", partnerId);
+                p.AddWithValue("now", now);
+            });
+        phase("insert-entries");
 
+        // One PurchaseRecorded per purchase; a declined purchase carries its reason in it (no second event per row).
+        await RunAsync("""
             INSERT INTO rewards.outbox_messages (id, occurred_at, type, payload, attempts)
-            SELECT gen_random_uuid(), @now, e.type, e.payload, 0
-            FROM purchase_staging s
-            CROSS JOIN LATERAL (
-              SELECT @recordedType AS type, jsonb_build_object(
+            SELECT s.outbox_id, @now, @recordedType, jsonb_build_object(
                 'programId', s.program_id, 'purchaseId', s.id, 'partnerId', @partner, 'memberId', s.member_id, 'offerId', s.offer_id,
                 'orderReference', s.order_reference, 'amountMinorUnits', s.amount_minor, 'currency', s.currency,
                 'purchasedAt', s.purchased_at, 'serviceDate', s.service_date, 'cashbackMinorUnits', s.cashback,
-                'cashbackState', s.state, 'occurredAt', @now) AS payload, 1 AS n
-              UNION ALL
-              SELECT @declinedType, jsonb_build_object(
-                'programId', s.program_id, 'purchaseId', s.id, 'memberId', s.member_id, 'offerId', s.offer_id,
-                'reason', s.decline_reason, 'occurredAt', @now), 2
-              WHERE s.state = 'Declined') AS e
-            WHERE s.inserted
-            ORDER BY s.row_no, e.n;
-            """;
-        await using (var write = new NpgsqlCommand(sql, connection))
-        {
-            write.CommandTimeout = 600;
-            write.Parameters.AddWithValue("partner", partnerId);
-            write.Parameters.AddWithValue("batch", batchId);
-            write.Parameters.AddWithValue("now", now);
-            write.Parameters.AddWithValue("actor", actor);
-            write.Parameters.AddWithValue("recordedType", EventType<PurchaseRecorded>());
-            write.Parameters.AddWithValue("declinedType", EventType<CashbackDeclined>());
-            await write.ExecuteNonQueryAsync(ct);
-        }
-
-        phase("journals+entries+outbox");
+                'cashbackState', s.state, 'declineReason', s.decline_reason, 'occurredAt', @now), 0
+            FROM purchase_staging s
+            WHERE s.inserted;
+            """, p =>
+            {
+                p.AddWithValue("partner", partnerId);
+                p.AddWithValue("now", now);
+                p.AddWithValue("recordedType", EventType<PurchaseRecorded>());
+            });
+        phase("insert-outbox");
 
         var missing = new HashSet<int>();
-        await using (var check = new NpgsqlCommand("SELECT row_no FROM purchase_staging WHERE NOT inserted", connection))
-        await using (var reader = await check.ExecuteReaderAsync(ct))
+        if (inserted != rows.Count)
         {
+            await using var check = new NpgsqlCommand("SELECT row_no FROM purchase_staging WHERE NOT inserted", connection);
+            await using var reader = await check.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 missing.Add(reader.GetInt32(0));
