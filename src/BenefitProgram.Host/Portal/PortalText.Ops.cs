@@ -78,19 +78,15 @@ public sealed partial class PortalText
         ["New before launch"] = "Neu vor dem Start",
 
         // refund claims
-        ["Refund claims"] = "Erstattungsanträge",
         ["Refund claim"] = "Erstattungsantrag",
         ["In review"] = "In Prüfung",
-        ["Partly approved"] = "Teilweise genehmigt",
         ["Claims the rules could not decide wait here, oldest first. Open one to see the receipt and decide."] =
             "Anträge, die die Regeln nicht entscheiden konnten, warten hier, die ältesten zuerst. Öffnen Sie einen, um den Beleg zu sehen und zu entscheiden.",
         ["Claim status"] = "Antragsstatus",
         ["No claims with this status."] = "Keine Anträge mit diesem Status.",
         ["Member"] = "Mitglied",
-        ["Offer"] = "Angebot",
         ["Trip date"] = "Datum der Fahrt",
         ["Requested"] = "Beantragt",
-        ["Approved"] = "Genehmigt",
         ["The claim was approved; the refund is on the member's balance."] = "Der Antrag wurde genehmigt; die Erstattung ist auf dem Guthaben des Mitglieds.",
         ["The claim was partly approved; the member sees your reason."] = "Der Antrag wurde teilweise genehmigt; das Mitglied sieht Ihre Begründung.",
         ["The claim was rejected; the member sees your reason."] = "Der Antrag wurde abgelehnt; das Mitglied sieht Ihre Begründung.",
@@ -119,8 +115,6 @@ public sealed partial class PortalText
         ["All"] = "Alle",
         ["No members found."] = "Keine Mitglieder gefunden.",
         ["{0} members found."] = "{0} Mitglieder gefunden.",
-        ["Member number"] = "Mitgliedsnummer",
-        ["Postal code"] = "Postleitzahl",
         ["Signed up"] = "Angemeldet",
         ["Erased member"] = "Gelöschtes Mitglied",
         ["Previous page"] = "Vorherige Seite",
@@ -142,7 +136,6 @@ public sealed partial class PortalText
         ["Reactivates the membership on behalf of the member (audit-logged)."] = "Reaktiviert die Mitgliedschaft im Auftrag des Mitglieds (protokolliert).",
         ["Reactivate"] = "Reaktivieren",
         ["Cancels on behalf of the member at the end of the paid period (audit-logged)."] = "Kündigt im Auftrag des Mitglieds zum Ende des bezahlten Zeitraums (protokolliert).",
-        ["Cancel membership"] = "Mitgliedschaft kündigen",
         ["Life cycle"] = "Verlauf",
         ["From"] = "Von",
         ["To"] = "Nach",
@@ -154,10 +147,7 @@ public sealed partial class PortalText
         ["The adjustment was booked."] = "Die Korrektur wurde gebucht.",
         ["The membership was cancelled."] = "Die Mitgliedschaft wurde gekündigt.",
         ["The membership was reactivated."] = "Die Mitgliedschaft wurde reaktiviert.",
-        ["Waiting for a payment method"] = "Zahlungsmittel ausstehend",
-        ["Payment overdue"] = "Zahlung überfällig",
         ["Trial"] = "Testphase",
-        ["In payout"] = "In Auszahlung",
 
         // payouts
         ["Payouts"] = "Auszahlungen",
@@ -178,7 +168,6 @@ public sealed partial class PortalText
         ["Payout lines"] = "Auszahlungspositionen",
         ["Bank result"] = "Ergebnis der Bank",
         ["Reason when failed (from the bank)"] = "Grund bei Fehlschlag (von der Bank)",
-        ["Failed"] = "Fehlgeschlagen",
         ["Use a month like 2026-11."] = "Verwenden Sie einen Monat wie 2026-11.",
         // partners and plans
         ["Partners"] = "Partner",
