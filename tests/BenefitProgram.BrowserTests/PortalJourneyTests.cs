@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace BenefitProgram.BrowserTests;
 
 /// <summary>Journeys through the three portals in headless Chromium; every step leaves a screenshot.</summary>
-public sealed class PortalJourneyTests(PortalFixture fixture) : PortalTest(fixture)
+public sealed partial class PortalJourneyTests(PortalFixture fixture) : PortalTest(fixture)
 {
     private ILocator Header => Page.Locator("header.portal-header");
 

@@ -96,7 +96,7 @@ public sealed partial class PortalText
     // Each area keeps its texts in a file of its own (PortalText.Member.cs, PortalText.PartnerOps.cs).
     private static Dictionary<string, string> Combine(Dictionary<string, string> shell)
     {
-        foreach (var part in new[] { MemberGerman(), PartnerOpsGerman() })
+        foreach (var part in new[] { MemberGerman(), PartnerOpsGerman(), OpsGerman() })
         {
             foreach (var (english, german) in part)
             {
@@ -110,4 +110,6 @@ public sealed partial class PortalText
     private static partial Dictionary<string, string> MemberGerman();
 
     private static partial Dictionary<string, string> PartnerOpsGerman();
+
+    private static partial Dictionary<string, string> OpsGerman();
 }
