@@ -47,6 +47,9 @@ public static class PlatformInfrastructure
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
         services.TryAddSingleton(TimeProvider.System);
+        // Hosted services (message bus, Hangfire server, outbox dispatchers) start side by side and next to Kestrel, so the
+        // host answers /health/live at once; /health/ready still waits for PostgreSQL and the bus (their checks are "ready").
+        services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
 
         services.Configure<OutboxOptions>(o =>
@@ -175,20 +178,25 @@ public static class PlatformInfrastructure
     /// <summary>Applies every module's migrations, in module order, and installs Hangfire's schema.</summary>
     public static async Task MigrateAsync(this WebApplication app)
     {
+        var phases = StartupPhases.For(app);
         foreach (var module in app.Services.GetServices<IModuleDatabase>())
         {
             await module.MigrateAsync(app.Services, CancellationToken.None);
+            phases.Done($"migrations {module.Schema}");
         }
 
         // Creating the storage installs or upgrades the "hangfire" schema (PrepareSchemaIfNecessary), so the
         // one-shot `migrate` run does it too, instead of the first of several nodes starting at once.
         _ = app.Services.GetRequiredService<JobStorage>();
+        phases.Done("hangfire schema");
     }
 
     /// <summary>Migrates (unless switched off), seeds the demo program when asked and the database is empty, registers recurring jobs.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var configuration = app.Configuration;
+        var phases = StartupPhases.For(app);
+        phases.Done("host built");
         if (configuration.GetValue("Database:MigrateOnStartup", true))
         {
             await app.MigrateAsync();
@@ -201,6 +209,8 @@ public static class PlatformInfrastructure
             {
                 await seeder.SeedAsync(CancellationToken.None);
             }
+
+            phases.Done("demo seeding");
         }
 
         if (configuration.GetHostRole().RunsBackgroundWork())
@@ -211,6 +221,10 @@ public static class PlatformInfrastructure
             {
                 job.Register(manager, timeZone);
             }
+
+            phases.Done("recurring jobs");
         }
+
+        app.Lifetime.ApplicationStarted.Register(() => phases.Done("hosted services started (bus, Hangfire server, outbox), listening"));
     }
 }
