@@ -21,17 +21,7 @@ internal sealed class ModuleDatabase<TContext>(string schema) : IModuleDatabase 
     public async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var database = scope.ServiceProvider.GetRequiredService<TContext>().Database;
-        // A database that is current needs nothing: asking which migrations are pending reads the history table only,
-        // whereas MigrateAsync also takes the migrations lock and compares the model with the snapshot (EF Core 9+),
-        // which builds the whole model and its differ: seconds of start-up on every restart (bench/README.md, start-up).
-        // A missing history table, a pending migration or a new module still goes through MigrateAsync with its lock.
-        if (!(await database.GetPendingMigrationsAsync(ct)).Any())
-        {
-            return;
-        }
-
-        await database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<TContext>().Database.MigrateAsync(ct);
     }
 }
 

@@ -47,9 +47,6 @@ public static class PlatformInfrastructure
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
         services.TryAddSingleton(TimeProvider.System);
-        // Hosted services (message bus, Hangfire server, outbox dispatchers) start side by side and next to Kestrel, so the
-        // host answers /health/live at once; /health/ready still waits for PostgreSQL and the bus (their checks are "ready").
-        services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
 
         services.Configure<OutboxOptions>(o =>
