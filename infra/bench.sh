@@ -8,9 +8,10 @@
 #   BP_BENCH_PG_PORT (default 5530), BP_BENCH_HTTP_PORT (default 5580)
 # Appends a section to bench/results/YYYY-MM-DD.md (several runs a day, by several people) and prints it.
 #
-# Measured now: start-up to /health/ready (fresh database with migrations, and a second start), purchase CSV import
-# vs a raw COPY of the same file. Not yet here (see bench/README.md): coupon redemption under wrk vs pgbench, offer
-# search, coupon pool import, the data generator.
+# Measured here: start-up to /health/ready (fresh database with migrations, and a second start), purchase CSV import
+# vs a raw COPY of the same file; then the parts in infra/bench/ (start-up by phase, coupon redemption under wrk vs
+# pgbench, offer search over 20,000 offers, coupon pool import of 1,000,000 codes), each also alone with
+# `infra/bench.sh --only NAME [its options]`. Not yet here: the data generator and the nightly suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/lib.sh
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --purchase-rows) PURCHASE_ROWS=$2; shift 2 ;;
     --nightly-members) NIGHTLY_MEMBERS=$2; shift 2 ;;
+    --only) part=$2; shift 2; exec "infra/bench/$part.sh" "$@" ;;  # startup | redemption | search | coupons, with their own options
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -121,6 +123,8 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$OUT/section.md" >>"$RESULT"
 cat "$OUT/section.md"
 log "written to $RESULT"
+# The parts in infra/bench/ (each also runs alone: infra/bench.sh --only NAME); each appends its own section to $RESULT.
+for part in startup redemption search coupons; do BP_BENCH_SKIP_BUILD=1 "infra/bench/$part.sh" || log "infra/bench/$part.sh failed"; done
 
 if [ -n "$NIGHTLY_MEMBERS" ]; then
   stop_host

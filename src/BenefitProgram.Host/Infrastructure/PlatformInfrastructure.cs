@@ -195,20 +195,25 @@ public static class PlatformInfrastructure
     /// <summary>Applies every module's migrations, in module order, and installs Hangfire's schema.</summary>
     public static async Task MigrateAsync(this WebApplication app)
     {
+        var phases = StartupPhases.For(app);
         foreach (var module in app.Services.GetServices<IModuleDatabase>())
         {
             await module.MigrateAsync(app.Services, CancellationToken.None);
+            phases.Done($"migrations {module.Schema}");
         }
 
         // Creating the storage installs or upgrades the "hangfire" schema (PrepareSchemaIfNecessary), so the
         // one-shot `migrate` run does it too, instead of the first of several nodes starting at once.
         _ = app.Services.GetRequiredService<JobStorage>();
+        phases.Done("hangfire schema");
     }
 
     /// <summary>Migrates (unless switched off), seeds the demo program when asked and the database is empty, registers recurring jobs.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var configuration = app.Configuration;
+        var phases = StartupPhases.For(app);
+        phases.Done("host built");
         if (configuration.GetValue("Database:MigrateOnStartup", true))
         {
             await app.MigrateAsync();
@@ -221,6 +226,8 @@ public static class PlatformInfrastructure
             {
                 await seeder.SeedAsync(CancellationToken.None);
             }
+
+            phases.Done("demo seeding");
         }
 
         if (configuration.GetHostRole().RunsBackgroundWork())
@@ -231,6 +238,10 @@ public static class PlatformInfrastructure
             {
                 job.Register(manager, timeZone);
             }
+
+            phases.Done("recurring jobs");
         }
+
+        app.Lifetime.ApplicationStarted.Register(() => phases.Done("hosted services started (bus, Hangfire server, outbox), listening"));
     }
 }
