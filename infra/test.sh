@@ -19,6 +19,9 @@ ensure_dotnet
 pg_start "$ROOT" "$PORT" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 trap 'pg_stop "$ROOT"; rmq_stop "$RMQ_ROOT" "$RMQ_PORT"' EXIT
 export BP_TEST_POSTGRES="Host=127.0.0.1;Port=$PORT;Username=postgres;Include Error Detail=true"
+# PostgreSQL's binaries (initdb, pg_ctl) for tests that run a cluster of their own, e.g. MoneyUnderFaultsTests, which
+# stops its PostgreSQL immediately and must not do that to the shared cluster.
+BP_TEST_PG_BIN=$(pg_bin); export BP_TEST_PG_BIN
 rmq_start "$RMQ_ROOT" "$RMQ_PORT" fresh
 export BP_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$RMQ_PORT/"
 

@@ -46,6 +46,7 @@ public static class PlatformInfrastructure
 
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+        FileClock.Register(builder); // tests only (Testing environment + Testing:ClockFile)
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
 
