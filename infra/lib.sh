@@ -102,7 +102,8 @@ rmq_start() {
   [ "$fresh" = fresh ] && rm -rf "$root/mnesia" "$root/log"
   mkdir -p "$root/home" "$root/mnesia" "$root/log"
   [ -f "$root/enabled_plugins" ] || echo '[].' > "$root/enabled_plugins"
-  [ -f "$root/rabbitmq.conf" ] || printf 'listeners.tcp.default = 127.0.0.1:%s\n' "$port" > "$root/rabbitmq.conf"
+  # Written every time: the same directory may be started on another port (BP_TEST_RABBITMQ_PORT).
+  printf 'listeners.tcp.default = 127.0.0.1:%s\n' "$port" > "$root/rabbitmq.conf"
   : > "$root/rabbitmq-env.conf"
   as_root && chown -R rabbitmq:rabbitmq "$root"
   log "starting a private RabbitMQ node on 127.0.0.1:$port ($root)"
