@@ -55,7 +55,9 @@ public sealed class PartnerIsolationTests(CatalogFixture fixture) : CatalogTest(
                     .Replace("{programId:guid}", DemoIds.OtherProgram.ToString(), StringComparison.Ordinal)
                     // Purchases of another partner by order reference: Rewards' PurchaseTests create and probe them.
                     .Replace("{orderReference}", "B-ORDER-1", StringComparison.Ordinal)
-                    .Replace("{month}", "2026-10", StringComparison.Ordinal).TrimEnd('/');
+                    .Replace("{month}", "2026-10", StringComparison.Ordinal)
+                    // Webhook endpoints and deliveries of another partner: Notifications' WebhookTests probe them with real ids.
+                    .Replace("{deliveryId:guid}", Guid.Empty.ToString(), StringComparison.Ordinal).TrimEnd('/');
                 Assert.DoesNotContain("{", path, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")

@@ -233,7 +233,9 @@ public sealed class PayoutAndClaimTests(RewardsFixture fixture) : RewardsTest(fi
         Assert.Equal(HttpStatusCode.Forbidden, (await partnerClient.GetAsync($"/api/v1/ops/rewards/members/{alice}/ledger")).StatusCode);
         var other = await Fixture.OtherProgramOperatorAsync();
         Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/api/v1/ops/rewards/claims")).GetArrayLength());
-        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>($"/api/v1/ops/rewards/members/{alice}/ledger")).GetProperty("lines").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/ops/rewards/members/{alice}/ledger")).StatusCode);
+        var foreignAdjustment = await other.PostAsJsonAsync($"/api/v1/ops/rewards/members/{alice}/adjustments", new { amountMinorUnits = 500, currency = "EUR", reason = "not my member" });
+        Assert.Equal(HttpStatusCode.NotFound, foreignAdjustment.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/v1/ops/rewards/claims/{claimId}/decision", new { decision = "approve", reason = "x" })).StatusCode);
 
         // The operator's manual adjustment is in the member's ledger with who and why.

@@ -86,8 +86,16 @@ internal static class ReportEndpoints
             TryMonth(month, out var m) ? Respond(http, await q.TopOffersAsync(actor.RequireProgram(), m ?? ThisMonth(clock), ct), "top-offers") : BadDate(("month", month)))
             .WithSummary("The 20 offers with the most redemptions in a month.");
 
-        ops.MapGet("/partners/{partnerId:guid}/trend", async (HttpContext http, CurrentActor actor, ReportQueries q, Guid partnerId, CancellationToken ct) =>
-            Respond(http, (await q.StatementsAsync(actor.RequireProgram(), partnerId, null, ct)).OrderBy(s => s.Month, StringComparer.Ordinal).ToList(), "partner-trend"))
+        ops.MapGet("/partners/{partnerId:guid}/trend", async Task<Results<Ok<List<PartnerRevenueRow>>, FileContentHttpResult, ProblemHttpResult>> (
+            HttpContext http, CurrentActor actor, ReportQueries q, Guid partnerId, CancellationToken ct) =>
+        {
+            if (!await q.PartnerInProgramAsync(actor.RequireProgram(), partnerId, ct))
+            {
+                return Problems.NotFound("The partner");
+            }
+
+            return Respond(http, (await q.StatementsAsync(actor.RequireProgram(), partnerId, null, ct)).OrderBy(s => s.Month, StringComparer.Ordinal).ToList(), "partner-trend");
+        })
             .WithSummary("A partner's monthly statements over time.");
 
         ops.MapGet("/partners/{partnerId:guid}/statements/{month}", async Task<Results<Ok<PartnerRevenueRow>, FileContentHttpResult, ContentHttpResult, ProblemHttpResult>> (

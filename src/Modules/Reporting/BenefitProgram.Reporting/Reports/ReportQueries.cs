@@ -146,6 +146,11 @@ internal sealed class ReportQueries(NpgsqlDataSource data)
             """, Revenue, ct, ("p", program), ("m", month), ("m_end", month.AddMonths(1)));
     }
 
+    /// <summary>Whether the partner takes part in the program (an operator asking about another program's partner gets 404).</summary>
+    public async Task<bool> PartnerInProgramAsync(Guid program, Guid partner, CancellationToken ct) =>
+        (await QueryAsync("SELECT 1 FROM catalog.partner_programs WHERE program_id = @p AND partner_id = @partner", _ => 1, ct,
+            ("p", program), ("partner", partner))).Count > 0;
+
     public Task<List<PartnerRevenueRow>> StatementsAsync(Guid? program, Guid partner, DateOnly? month, CancellationToken ct) => QueryAsync($"""
         SELECT {StatementColumns} FROM reporting.partner_statements s
         WHERE s.partner_id = @partner AND (@p::uuid IS NULL OR s.program_id = @p) AND (@m::date IS NULL OR s.month = @m)

@@ -1,5 +1,6 @@
 using BenefitProgram.Common.Http;
 using BenefitProgram.Common.Security;
+using BenefitProgram.Members.Contracts;
 using BenefitProgram.Rewards.Contracts;
 using BenefitProgram.Rewards.Persistence;
 using BenefitProgram.Rewards.Purchases;
@@ -58,16 +59,29 @@ internal static class LedgerEndpoints
 
         var ops = api.MapGroup("/ops/rewards").WithTags("Operator rewards").RequireAuthorization(Policies.Operator);
 
-        ops.MapGet("/members/{memberId:guid}/ledger", async (Guid memberId, CurrentActor actor, LedgerQueries ledger, CancellationToken ct) =>
+        ops.MapGet("/members/{memberId:guid}/ledger", async Task<Results<Ok<MemberLedgerView>, ProblemHttpResult>> (
+            Guid memberId, CurrentActor actor, LedgerQueries ledger, IMemberEntitlements entitlements, IMemberContacts contacts, CancellationToken ct) =>
         {
             var program = actor.RequireProgram();
+            if (!await IsMemberOfAsync(program, memberId, entitlements, contacts, ct))
+            {
+                return Problems.NotFound("The member");
+            }
+
             return TypedResults.Ok(new MemberLedgerView(memberId, await ledger.GetMemberAsync(program, memberId, ct), await ledger.MemberHistoryAsync(program, memberId, 1000, ct)));
         }).WithSummary("A member's balances and ledger lines (this program only).");
 
         ops.MapPost("/members/{memberId:guid}/adjustments", async Task<Results<Created<MemberLedgerView>, ProblemHttpResult>> (
-            Guid memberId, AdjustmentRequest request, CurrentActor actor, RewardsDbContext db, LedgerQueries ledger, TimeProvider clock, CancellationToken ct) =>
+            Guid memberId, AdjustmentRequest request, CurrentActor actor, RewardsDbContext db, LedgerQueries ledger, IMemberEntitlements entitlements,
+            IMemberContacts contacts, TimeProvider clock, CancellationToken ct) =>
         {
             var program = actor.RequireProgram();
+            // Money may only be booked for a member of the operator's own program (an id of another program is 404).
+            if (!await IsMemberOfAsync(program, memberId, entitlements, contacts, ct))
+            {
+                return Problems.NotFound("The member");
+            }
+
             var now = clock.GetUtcNow();
             var id = Guid.CreateVersion7(now);
             // The journal is the audit record: who (created_by), why (memo), when; immutable like every journal.
@@ -84,6 +98,10 @@ internal static class LedgerEndpoints
             TypedResults.Ok(await ledger.GetProgramTotalsAsync(actor.RequireProgram(), ct)))
             .WithSummary("Program cashback and refund cost, commission income and partner receivable, from the ledger.");
     }
+
+    /// <summary>A member of the program: one with a membership (entitlements), or one erased since (contacts still know the id).</summary>
+    private static async Task<bool> IsMemberOfAsync(Guid program, Guid member, IMemberEntitlements entitlements, IMemberContacts contacts, CancellationToken ct) =>
+        await entitlements.GetAsync(program, member, ct) is not null || await contacts.GetAsync(program, member, ct) is not null;
 
     private static async Task<BenefitStatement> StatementAsync(RewardsDbContext db, Guid program, Guid member, int year, CancellationToken ct)
     {
