@@ -38,6 +38,9 @@ public sealed class AuthorizationMatrixTests(AppFixture fixture, ITestOutputHelp
         "POST /api/v1/billing/stripe/webhook",
         // A finder reports a found key tag: public, rate-limited, reveals nothing (KeyFinder tests).
         "POST /api/v1/programs/{slug}/key-tags/{code}/found",
+        // The unsubscribe link of marketing mails (and its one-click POST): the Data-Protection token is the credential (MemberMailTests).
+        "GET /api/v1/programs/{slug}/unsubscribe",
+        "POST /api/v1/programs/{slug}/unsubscribe",
         // Portal pages that anyone may open; the pages of each area carry the area's policy and are checked below.
         "GET /",
         "POST /",

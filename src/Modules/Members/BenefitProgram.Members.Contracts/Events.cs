@@ -71,3 +71,10 @@ public sealed record FeeCharged(
 
 /// <summary>Personal data of the member was removed (GDPR). Other modules drop or pseudonymise what they hold about the person; money rows keep the id.</summary>
 public sealed record MemberErased(Guid ProgramId, Guid MemberId, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// The member's free trial ends within three days and the first fee will be charged then. Announced once per trial end
+/// by the nightly step "members:trial-ending" (set-based, straight into the outbox).
+/// </summary>
+public sealed record TrialEnding(
+    Guid ProgramId, Guid MemberId, Guid MembershipId, DateTimeOffset TrialEndsAt, string PlanCode, long PriceMinorUnits, string Currency, DateTimeOffset OccurredAt);

@@ -38,10 +38,12 @@ public static class MembersModule
         services.AddScoped<MemberErasure>();
         services.AddScoped<IMemberEntitlements, MemberEntitlements>();
         services.AddScoped<IMemberContacts, MemberContacts>();
+        services.AddScoped<IMemberConsents, MemberConsents>();
         services.AddScoped<IDemoSeeder, MembersDemoSeeder>();
 
         services.AddScoped<BillingRunJob>();
         services.AddScoped<INightlyJob, BillingNightStep>();
+        services.AddScoped<INightlyJob, TrialEndingStep>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using BenefitProgram.Common.Persistence;
 using BenefitProgram.Notifications.Email;
 using BenefitProgram.Notifications.Log;
 using BenefitProgram.Notifications.Persistence;
+using BenefitProgram.Notifications.Unsubscribe;
 using BenefitProgram.Notifications.Webhooks;
 using BenefitProgram.Common.Jobs;
 using FluentValidation;
@@ -22,6 +23,9 @@ public static class NotificationsModule
         services.AddSingleton<SmtpMailSender>();
         services.AddScoped<MemberMailer>();
         services.AddScoped<PartnerMailer>();
+        // Notifications:PublicBaseUrl: where members reach the API, for the unsubscribe link of marketing mails.
+        services.AddOptions<MailLinkOptions>().BindConfiguration("Notifications");
+        services.AddSingleton<UnsubscribeLinks>();
 
         // Webhooks: Notifications:Webhooks (AllowPrivateTargets, TimeoutSeconds, MaxResponseBytes, BatchSize, SecretOverlapHours).
         services.AddOptions<WebhookOptions>().BindConfiguration("Notifications:Webhooks");
@@ -49,6 +53,7 @@ public static class NotificationsModule
         bus.AddConsumer<MembershipMailConsumer>();
         bus.AddConsumer<RewardsMailConsumer>();
         bus.AddConsumer<PartnerMailConsumer>();
+        bus.AddConsumer<MarketingMailConsumer>();
         bus.AddConsumer<WebhookEventConsumer>();
         bus.AddConsumer<Gdpr.NotificationLogErasureConsumer>(); // own queue "notification-log-erasure" (Rewards has "member-erased")
     }
@@ -57,6 +62,7 @@ public static class NotificationsModule
     {
         api.MapNotificationLog();
         api.MapWebhooks();
+        api.MapUnsubscribe();
         return api;
     }
 }

@@ -29,6 +29,7 @@ public static class RewardsModule
         services.AddScoped<PayoutService>();
         services.AddScoped<LedgerQueries>();
         services.AddScoped<IRewardsBalances>(sp => sp.GetRequiredService<LedgerQueries>());
+        services.AddScoped<IMemberBenefitStatement>(sp => sp.GetRequiredService<LedgerQueries>());
         services.AddScoped<INightlyJob, ConfirmCashbackJob>();
         services.AddScoped<INightlyJob, PreparePayoutsJob>();
         services.AddKeyFinderRateLimit();

@@ -52,6 +52,19 @@ internal sealed class Member : IProgramScoped
             SignedUpAt = now,
         };
 
+    /// <summary>The member no longer wants marketing mail (e.g. the unsubscribe link). False when nothing changed.</summary>
+    public bool WithdrawMarketingConsent(DateTimeOffset now)
+    {
+        if (!ConsentMarketing)
+        {
+            return false;
+        }
+
+        ConsentMarketing = false;
+        ConsentsChangedAt = now;
+        return true;
+    }
+
     public void LinkStripeCustomer(string customerId) => StripeCustomerId = customerId;
 
     /// <summary>Removes every personal datum; keeps id, program, member number and sign-up date (no person behind them any more).</summary>

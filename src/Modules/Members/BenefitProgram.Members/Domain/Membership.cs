@@ -57,6 +57,8 @@ internal sealed class Membership : IProgramScoped
     public DateTimeOffset StatusChangedAt { get; private set; }
     public DateTimeOffset StartedAt { get; private set; }
     public DateTimeOffset? TrialEndsAt { get; private set; }
+    /// <summary>The trial end that was announced to the member (TrialEnding event); set only by the step "members:trial-ending".</summary>
+    public DateTimeOffset? TrialEndAnnouncedFor { get; private set; }
     public DateTimeOffset? CurrentPeriodStart { get; private set; }
     public DateTimeOffset? CurrentPeriodEnd { get; private set; }
     public string? CancellationReasonCode { get; private set; }

@@ -37,9 +37,25 @@ internal static class MailTemplates
             ["Hello {name},", "as your fee remained unpaid despite reminders, we have ended your membership."]),
         [MailKinds.CancellationConfirmed] = new(
             "{program}: Ihre Kündigung ist bestätigt",
-            ["Hallo {name},", "wir bestätigen Ihre Kündigung. Ihre Mitgliedschaft endet am {effectiveAt}.", "Schade, dass Sie gehen. Sie sind jederzeit wieder willkommen."],
+            ["Hallo {name},", "wir bestätigen Ihre Kündigung. Ihre Mitgliedschaft endet am {effectiveAt}.",
+             "Ihre Bilanz als Mitglied: Beiträge bezahlt {feesPaid}; zurückerhalten {received} (Cashback {cashback}, Erstattungen {refunds}, Gutschriften {adjustments}).",
+             "Schade, dass Sie gehen. Sie sind jederzeit wieder willkommen."],
             "{program}: your cancellation is confirmed",
-            ["Hello {name},", "we confirm your cancellation. Your membership ends on {effectiveAt}.", "We are sorry to see you go; you are welcome back at any time."]),
+            ["Hello {name},", "we confirm your cancellation. Your membership ends on {effectiveAt}.",
+             "Your membership in figures: fees paid {feesPaid}; received {received} (cashback {cashback}, refunds {refunds}, credits {adjustments}).",
+             "We are sorry to see you go; you are welcome back at any time."]),
+        [MailKinds.TrialEnding] = new(
+            "{program}: Ihr Testzeitraum endet am {trialEndsAt}",
+            ["Hallo {name},", "Ihr kostenloser Testzeitraum im Tarif {plan} endet am {trialEndsAt}.",
+             "Danach wird der Beitrag von {price} fällig. Wenn Sie nicht weitermachen möchten, können Sie vorher im Mitgliederbereich kündigen."],
+            "{program}: your trial ends on {trialEndsAt}",
+            ["Hello {name},", "your free trial of the plan {plan} ends on {trialEndsAt}.",
+             "After that the fee of {price} is due. If you do not want to continue, you can cancel in the member area before then."]),
+        [MailKinds.NewOffer] = new(
+            "{program}: Neu für Sie – {offer}",
+            ["Hallo {name},", "für Ihren Tarif gibt es ein neues Angebot: {offer}.", "Melden Sie sich im Mitgliederbereich an, um es zu nutzen."],
+            "{program}: new for you – {offer}",
+            ["Hello {name},", "there is a new offer for your plan: {offer}.", "Sign in to the member area to use it."]),
         [MailKinds.CashbackConfirmed] = new(
             "{program}: {amount} Cashback bestätigt",
             ["Hallo {name},", "Ihr Cashback von {amount} ist bestätigt und steht Ihnen zur Auszahlung bereit."],
@@ -105,7 +121,9 @@ internal static class MailTemplates
         month.ToString("MMMM yyyy", IsEnglish(language) ? CultureInfo.GetCultureInfo("en-GB") : CultureInfo.GetCultureInfo("de-DE"));
 
     /// <param name="toPartner">A mail to a partner's users: their own footer (they are not members).</param>
-    public static RenderedMail Render(string kind, string language, ProgramInfo program, IReadOnlyDictionary<string, string> values, bool toPartner = false)
+    /// <param name="unsubscribeUrl">A marketing mail: its footer says why the member gets it and links to the unsubscribe page.</param>
+    public static RenderedMail Render(string kind, string language, ProgramInfo program, IReadOnlyDictionary<string, string> values, bool toPartner = false,
+        string? unsubscribeUrl = null)
     {
         var template = Templates[kind];
         var english = IsEnglish(language);
@@ -124,6 +142,14 @@ internal static class MailTemplates
             (false, true) => $"You receive this service e-mail as a member of {program.Name}.",
             (false, false) => $"Sie erhalten diese Service-E-Mail als Mitglied von {program.Name}.",
         };
+        if (unsubscribeUrl is not null)
+        {
+            footer = english
+                ? $"You receive this e-mail because you agreed to news from {program.Name}."
+                : $"Sie erhalten diese E-Mail, weil Sie Neuigkeiten von {program.Name} zugestimmt haben.";
+        }
+
+        var unsubscribeLabel = english ? "Unsubscribe" : "Abmelden";
 
         var text = new StringBuilder();
         foreach (var p in paragraphs)
@@ -132,6 +158,10 @@ internal static class MailTemplates
         }
 
         text.Append("-- \r\n").Append(footer).Append("\r\n");
+        if (unsubscribeUrl is not null)
+        {
+            text.Append(unsubscribeLabel).Append(": ").Append(unsubscribeUrl).Append("\r\n");
+        }
 
         var primary = SafeColor(program.PrimaryColor, "#003366");
         var accent = SafeColor(program.AccentColor, "#ff9900");
@@ -145,8 +175,14 @@ internal static class MailTemplates
             html.Append("<p>").Append(Fill(p, all, html: true)).Append("</p>");
         }
 
-        html.Append("</div><p style=\"padding:0 24px;font-size:12px;color:#666\">").Append(WebUtility.HtmlEncode(footer)).Append("</p></body></html>");
-        return new RenderedMail(subject, html.ToString(), text.ToString());
+        html.Append("</div><p style=\"padding:0 24px;font-size:12px;color:#666\">").Append(WebUtility.HtmlEncode(footer));
+        if (unsubscribeUrl is not null)
+        {
+            html.Append(" <a href=\"").Append(WebUtility.HtmlEncode(unsubscribeUrl)).Append("\">").Append(unsubscribeLabel).Append("</a>");
+        }
+
+        html.Append("</p></body></html>");
+        return new RenderedMail(subject, html.ToString(), text.ToString(), unsubscribeUrl);
     }
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html)
@@ -196,4 +232,7 @@ internal static class MailKinds
     public const string OfferRejected = "offer-rejected";
     public const string CouponStockLow = "coupon-stock-low";
     public const string StatementReady = "statement-ready";
+    public const string TrialEnding = "trial-ending";
+    /// <summary>Marketing: a new offer went live (only to members who consented).</summary>
+    public const string NewOffer = "new-offer";
 }

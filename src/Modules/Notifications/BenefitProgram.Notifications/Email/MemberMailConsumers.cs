@@ -5,10 +5,24 @@ using MassTransit;
 
 namespace BenefitProgram.Notifications.Email;
 
-/// <summary>Member mails of the Members module's events: welcome, dunning steps, cancellation.</summary>
-internal sealed class MembershipMailConsumer(MemberMailer mailer) :
-    IConsumer<MemberSignedUp>, IConsumer<PaymentFailed>, IConsumer<MembershipSuspended>, IConsumer<MembershipEnded>, IConsumer<MembershipCancelled>
+/// <summary>Member mails of the Members module's events: welcome, trial ending, dunning steps, cancellation (with the benefit statement).</summary>
+internal sealed class MembershipMailConsumer(MemberMailer mailer, IMemberBenefitStatement statements) :
+    IConsumer<MemberSignedUp>, IConsumer<TrialEnding>, IConsumer<PaymentFailed>, IConsumer<MembershipSuspended>, IConsumer<MembershipEnded>,
+    IConsumer<MembershipCancelled>
 {
+    public Task Consume(ConsumeContext<TrialEnding> context)
+    {
+        var m = context.Message;
+        // One mail per trial end (a trial started again is a new end).
+        return mailer.SendAsync(m.ProgramId, m.MemberId, MailKinds.TrialEnding, $"{m.MembershipId:N}:{m.TrialEndsAt.UtcTicks}",
+            lang => new()
+            {
+                ["trialEndsAt"] = MailTemplates.Date(m.TrialEndsAt, lang),
+                ["plan"] = m.PlanCode,
+                ["price"] = MailTemplates.Money(m.PriceMinorUnits, m.Currency, lang),
+            }, context.CancellationToken);
+    }
+
     public Task Consume(ConsumeContext<MemberSignedUp> context)
     {
         var m = context.Message;
@@ -45,11 +59,24 @@ internal sealed class MembershipMailConsumer(MemberMailer mailer) :
         return mailer.SendAsync(m.ProgramId, m.MemberId, MailKinds.MembershipEndedUnpaid, $"{m.MembershipId:N}", _ => [], context.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<MembershipCancelled> context)
+    public async Task Consume(ConsumeContext<MembershipCancelled> context)
     {
         var m = context.Message;
-        return mailer.SendAsync(m.ProgramId, m.MemberId, MailKinds.CancellationConfirmed, $"{m.MembershipId:N}:{m.OccurredAt.UtcTicks}",
-            lang => new() { ["effectiveAt"] = MailTemplates.Date(m.EffectiveAt, lang) }, context.CancellationToken);
+        // The member's benefit statement over the whole membership (Rewards): fees paid against what came back.
+        var summaries = await statements.GetAsync(m.ProgramId, m.MemberId, context.CancellationToken);
+        string Sum(Func<MemberBenefitSummary, long> figure, string lang) => summaries.Count == 0
+            ? MailTemplates.Money(0, "EUR", lang)
+            : string.Join(" + ", summaries.Select(s => MailTemplates.Money(figure(s), s.Currency, lang)));
+        await mailer.SendAsync(m.ProgramId, m.MemberId, MailKinds.CancellationConfirmed, $"{m.MembershipId:N}:{m.OccurredAt.UtcTicks}",
+            lang => new()
+            {
+                ["effectiveAt"] = MailTemplates.Date(m.EffectiveAt, lang),
+                ["feesPaid"] = Sum(s => s.FeesPaidMinorUnits, lang),
+                ["cashback"] = Sum(s => s.CashbackMinorUnits, lang),
+                ["refunds"] = Sum(s => s.RefundsMinorUnits, lang),
+                ["adjustments"] = Sum(s => s.AdjustmentsMinorUnits, lang),
+                ["received"] = Sum(s => s.TotalReceivedMinorUnits, lang),
+            }, context.CancellationToken);
     }
 }
 

@@ -1,6 +1,7 @@
 using BenefitProgram.Members.Contracts;
 using BenefitProgram.Notifications.Contracts;
 using BenefitProgram.Notifications.Persistence;
+using BenefitProgram.Notifications.Unsubscribe;
 using BenefitProgram.Platform.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed class MemberMailer(
     IProgramDirectory programs,
     SmtpMailSender sender,
     IOptionsMonitor<SmtpOptions> options,
+    UnsubscribeLinks unsubscribeLinks,
     TimeProvider clock,
     ILogger<MemberMailer> logger)
 {
@@ -40,6 +42,22 @@ internal sealed class MemberMailer(
             return;
         }
 
+        await SendToAsync(program, member, kind, eventKey, marketing: false, values, ct);
+    }
+
+    /// <summary>
+    /// A marketing mail to one member (category "marketing"): sent only with the member's marketing consent (else a
+    /// Skipped row), with an unsubscribe link in the body and the List-Unsubscribe headers (RFC 2369/8058).
+    /// </summary>
+    public Task SendMarketingAsync(ProgramInfo program, MemberContact member, string kind, string eventKey,
+        Func<string, Dictionary<string, string>> values, CancellationToken ct) =>
+        options.CurrentValue.Enabled ? SendToAsync(program, member, kind, eventKey, marketing: true, values, ct) : Task.CompletedTask;
+
+    private async Task SendToAsync(ProgramInfo program, MemberContact member, string kind, string eventKey, bool marketing,
+        Func<string, Dictionary<string, string>> values, CancellationToken ct)
+    {
+        var programId = program.Id;
+        var memberId = member.MemberId;
         var language = MailTemplates.IsEnglish(member.Language) ? "en" : "de";
         var v = values(language);
         if (member.Name is { } name)
@@ -47,16 +65,22 @@ internal sealed class MemberMailer(
             v["name"] = name;
         }
 
-        var mail = MailTemplates.Render(kind, language, program, v);
+        var unsubscribe = marketing ? unsubscribeLinks.For(program, memberId) : null;
+        var mail = MailTemplates.Render(kind, language, program, v, unsubscribeUrl: unsubscribe);
         var key = $"{kind}:{eventKey}:{NotificationRecipients.Member}:{memberId}";
         var now = clock.GetUtcNow();
-        var status = member.Email is null ? NotificationStatus.Skipped : NotificationStatus.Pending;
-        var error = member.Email is null ? "no e-mail address (erased or never given)" : null;
+        var (status, error) = (member.Email, marketing && !member.ConsentMarketing) switch
+        {
+            (null, _) => (NotificationStatus.Skipped, "no e-mail address (erased or never given)"),
+            (_, true) => (NotificationStatus.Skipped, "no marketing consent"),
+            _ => (NotificationStatus.Pending, (string?)null),
+        };
+        var category = marketing ? "marketing" : "transactional";
         var id = Guid.NewGuid();
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO notifications.notifications
                 (id, program_id, dedup_key, kind, category, recipient_kind, recipient_id, recipient_email, language, subject, status, attempts, last_error, created_at)
-            VALUES ({id}, {programId}, {key}, {kind}, {"transactional"}, {NotificationRecipients.Member}, {memberId}, {member.Email}, {language},
+            VALUES ({id}, {programId}, {key}, {kind}, {category}, {NotificationRecipients.Member}, {memberId}, {member.Email}, {language},
                     {Truncate(mail.Subject, 300)}, {status.ToString()}, 0, {error}, {now})
             ON CONFLICT (dedup_key) DO NOTHING
             """, ct);

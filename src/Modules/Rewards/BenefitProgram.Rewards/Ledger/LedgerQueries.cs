@@ -7,8 +7,34 @@ namespace BenefitProgram.Rewards.Ledger;
 public sealed record LedgerLine(Guid JournalId, DateTimeOffset At, string Kind, string Account, long AmountMinorUnits, string Currency, string Reason, string CausedByType, Guid CausedById);
 
 /// <summary>Balances are never stored: they are sums of entries (the ledger is the only truth).</summary>
-internal sealed class LedgerQueries(RewardsDbContext db) : IRewardsBalances
+internal sealed class LedgerQueries(RewardsDbContext db) : IRewardsBalances, IMemberBenefitStatement
 {
+    /// <summary>Fees paid (member_fees) against cashback (net of reductions and claw-backs), refunds and adjustments credited, over all time.</summary>
+    async Task<IReadOnlyList<MemberBenefitSummary>> IMemberBenefitStatement.GetAsync(Guid programId, Guid memberId, CancellationToken ct)
+    {
+        var lines = await (from e in db.JournalEntries.AsNoTracking()
+                           join j in db.Journals.AsNoTracking() on e.JournalId equals j.Id
+                           where e.ProgramId == programId && e.OwnerId == memberId
+                                 && (e.Account == Accounts.MemberAvailable || e.Account == Accounts.MemberPaid)
+                           group e by new { e.Currency, e.Account, j.Kind } into g
+                           select new { g.Key.Currency, g.Key.Account, g.Key.Kind, Sum = g.Sum(x => x.Amount) }).ToListAsync(ct);
+        var fees = await db.MemberFees.AsNoTracking()
+            .Where(f => f.ProgramId == programId && f.MemberId == memberId)
+            .GroupBy(f => f.Currency)
+            .Select(g => new { Currency = g.Key, Sum = g.Sum(f => f.AmountMinor) })
+            .ToListAsync(ct);
+        return lines.Select(l => l.Currency).Concat(fees.Select(f => f.Currency)).Distinct().Order(StringComparer.Ordinal).Select(c =>
+        {
+            long Sum(params string[] kinds) => lines.Where(l => l.Currency == c && l.Account == Accounts.MemberAvailable && kinds.Contains(l.Kind)).Sum(l => l.Sum);
+            return new MemberBenefitSummary(c,
+                FeesPaidMinorUnits: fees.Where(f => f.Currency == c).Sum(f => f.Sum),
+                CashbackMinorUnits: Sum(JournalKinds.CashbackConfirmed, JournalKinds.CashbackReduced, JournalKinds.CashbackClawedBack),
+                RefundsMinorUnits: Sum(JournalKinds.RefundApproved),
+                AdjustmentsMinorUnits: Sum(JournalKinds.ManualAdjustment),
+                PaidOutMinorUnits: lines.Where(l => l.Currency == c && l.Account == Accounts.MemberPaid).Sum(l => l.Sum));
+        }).ToList();
+    }
+
     public async Task<IReadOnlyList<MemberRewardsBalance>> GetMemberAsync(Guid programId, Guid memberId, CancellationToken ct)
     {
         var sums = await db.JournalEntries.AsNoTracking()

@@ -432,6 +432,10 @@ namespace BenefitProgram.Members.Persistence.Migrations.Members
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("status_changed_at");
 
+                    b.Property<DateTimeOffset?>("TrialEndAnnouncedFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("trial_end_announced_for");
+
                     b.Property<DateTimeOffset?>("TrialEndsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("trial_ends_at");
