@@ -234,21 +234,24 @@ public sealed class PurchaseTests(RewardsFixture fixture) : RewardsTest(fixture)
             .Append($"\"CSV-4, quoted\",,300001,{offer},10,EUR,2026-11-20,\n")
             .Append($"CSV-1,,300001,{offer},1999.99,EUR,2026-11-20T10:00:00Z,2026-12-01\n")
             .Append($"CSV-5,,300001,{offer},10,EUR,yesterday,\n")
+            .Append($"CSV-\"6,,300001,{offer},10,EUR,2026-11-20,\n")
+            .Append('\n')
             .ToString();
         var response = await client.PostAsync("/api/v1/partner/purchases/csv", new StringContent(csv, Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var report = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(6, report.GetProperty("rows").GetInt32());
+        Assert.Equal(7, report.GetProperty("rows").GetInt32());
         Assert.Equal(2, report.GetProperty("recorded").GetInt32());
         Assert.Equal(1, report.GetProperty("duplicates").GetInt32());
-        Assert.Equal(3, report.GetProperty("rejected").GetInt32());
+        Assert.Equal(4, report.GetProperty("rejected").GetInt32());
         var lines = report.GetProperty("lines").EnumerateArray().ToList();
-        Assert.Equal([1, 2, 3, 4, 5, 6], lines.Select(l => l.GetProperty("row").GetInt32()));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], lines.Select(l => l.GetProperty("row").GetInt32()));
         Assert.Equal("amount-invalid", lines[1].GetProperty("reason").GetString());
         Assert.Equal("amount-invalid", lines[2].GetProperty("reason").GetString());
         Assert.Equal("CSV-4, quoted", lines[3].GetProperty("orderReference").GetString());
         Assert.Equal("duplicate", lines[4].GetProperty("outcome").GetString());
         Assert.Equal("purchase-date-invalid", lines[5].GetProperty("reason").GetString());
+        Assert.Equal("csv-malformed", lines[6].GetProperty("reason").GetString()); // a quote inside an unquoted cell
         Assert.Equal(10_000 + 50, Get(await BalanceAsync(member), "pending"));
 
         var header = await client.PostAsync("/api/v1/partner/purchases/csv", new StringContent("a,b\n1,2\n", Encoding.UTF8, "text/csv"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 
 namespace BenefitProgram.Rewards.Purchases;
 
@@ -7,7 +8,8 @@ namespace BenefitProgram.Rewards.Purchases;
 /// Reads the partner purchase CSV: header
 /// <c>order_reference,click_id,member_number,offer_id,amount,currency,purchased_at,service_date</c>;
 /// amount in major units with a dot and at most two decimals ("1999.99"), dates ISO 8601 (UTC when no offset).
-/// Rows that cannot be read become rejects with their row number (1 = first data row).
+/// Rows that cannot be read become rejects with their row number (1 = first data row). Parsed with CsvHelper (RFC 4180:
+/// quoted fields, "" inside quotes, CRLF or LF); a row with broken quoting is rejected as "csv-malformed".
 /// </summary>
 internal static class PurchaseCsv
 {
@@ -20,14 +22,22 @@ internal static class PurchaseCsv
         var rows = new List<PurchaseReport>();
         var numbers = new List<int>();
         var rejects = new List<PurchaseRowResult>();
+        var malformed = new HashSet<long>();
         using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var parser = new CsvRecordReader(reader);
-        if (await parser.ReadAsync() is not { } headerRecord)
+        var options = CsvReaderOptions.Default with
+        {
+            HasHeader = false,
+            Separator = ',',
+            TrackLineNumbers = true,
+            OnMalformedRecord = bad => malformed.Add(bad.LineNumber),
+        };
+        using var csv = CsvReader.Create(reader, options, leaveOpen: true);
+        if (!await csv.ReadAsync(ct))
         {
             return new Parsed(rows, numbers, rejects, "The file is empty.");
         }
 
-        var header = headerRecord.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i).Trim().ToLowerInvariant()).ToArray();
         var index = Columns.ToDictionary(c => c, c => Array.IndexOf(header, c));
         var missing = new[] { "order_reference", "amount", "currency", "purchased_at" }.Where(c => index[c] < 0).ToList();
         if (missing.Count > 0)
@@ -36,23 +46,21 @@ internal static class PurchaseCsv
         }
 
         var no = 0;
-        while (await parser.ReadAsync() is { } record)
+        while (await csv.ReadAsync(ct))
         {
-            ct.ThrowIfCancellationRequested();
-            no++;
-            if (record.Length == 1 && record[0].Length == 0)
+            string? Field(string name) => index[name] is >= 0 and var i && i < csv.FieldCount && csv.GetString(i).Trim() is { Length: > 0 } v ? v : null;
+            if (Columns.All(c => Field(c) is null))
             {
-                no--;
-                continue;
+                continue; // a blank line
             }
 
-            string? Field(string name) => index[name] is >= 0 and var i && i < record.Length && record[i].Trim() is { Length: > 0 } v ? v : null;
+            no++;
             var orderRef = Field("order_reference") ?? "";
-            string? error = null;
+            string? error = malformed.Contains(csv.LineNumber) ? "csv-malformed" : null;
             Guid? offerId = null;
             if (Field("offer_id") is { } offerText)
             {
-                if (Guid.TryParse(offerText, out var o)) { offerId = o; } else { error = "offer-id-invalid"; }
+                if (Guid.TryParse(offerText, out var o)) { offerId = o; } else { error ??= "offer-id-invalid"; }
             }
 
             if (!TryParseAmount(Field("amount"), out var amount)) { error ??= "amount-invalid"; }
@@ -99,93 +107,4 @@ internal static class PurchaseCsv
 
     private static bool TryParseInstant(string? text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
-}
-
-/// <summary>A small RFC 4180 reader: comma-separated, fields may be quoted ("" is a quote inside), CRLF or LF line ends.</summary>
-internal sealed class CsvRecordReader(TextReader reader)
-{
-    private readonly char[] buffer = new char[1 << 16];
-    private int length;
-    private int position;
-    private readonly StringBuilder field = new();
-    private readonly List<string> record = [];
-
-    private async ValueTask<int> PeekAsync()
-    {
-        if (position >= length)
-        {
-            length = await reader.ReadAsync(buffer.AsMemory());
-            position = 0;
-            if (length == 0)
-            {
-                return -1;
-            }
-        }
-
-        return buffer[position];
-    }
-
-    public async ValueTask<string[]?> ReadAsync()
-    {
-        record.Clear();
-        field.Clear();
-        var c = await PeekAsync();
-        if (c < 0)
-        {
-            return null;
-        }
-
-        var quoted = false;
-        var inQuotes = false;
-        while (true)
-        {
-            c = await PeekAsync();
-            if (c < 0)
-            {
-                record.Add(field.ToString());
-                return [.. record];
-            }
-
-            position++;
-            var ch = (char)c;
-            if (inQuotes)
-            {
-                if (ch == '"')
-                {
-                    if (await PeekAsync() == '"')
-                    {
-                        position++;
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        inQuotes = false;
-                    }
-                }
-                else
-                {
-                    field.Append(ch);
-                }
-            }
-            else if (ch == '"' && field.Length == 0 && !quoted)
-            {
-                inQuotes = quoted = true;
-            }
-            else if (ch == ',')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-                quoted = false;
-            }
-            else if (ch == '\n')
-            {
-                record.Add(field.ToString());
-                return [.. record];
-            }
-            else if (ch != '\r')
-            {
-                field.Append(ch);
-            }
-        }
-    }
 }
