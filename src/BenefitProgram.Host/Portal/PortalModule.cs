@@ -18,6 +18,7 @@ public static class PortalModule
     public const string CultureCookie = "bp.culture";
     public const string ProgramCookie = "bp.program";
     public static readonly string[] Cultures = ["de", "en"];
+    private static readonly CultureInfo EnglishFormats = CultureInfo.GetCultureInfo("en-GB");
 
     public static WebApplicationBuilder AddPortals(this WebApplicationBuilder builder)
     {
@@ -54,6 +55,16 @@ public static class PortalModule
     public static WebApplication MapPortals(this WebApplication app)
     {
         app.UseRequestLocalization();
+        // English texts with British formats (day before month, 24-hour clock), closer to what German members expect.
+        app.Use((context, next) =>
+        {
+            if (CultureInfo.CurrentCulture.Name == "en")
+            {
+                CultureInfo.CurrentCulture = EnglishFormats;
+            }
+
+            return next(context);
+        });
         app.UseAntiforgery();
         app.MapStaticAssets();
 
