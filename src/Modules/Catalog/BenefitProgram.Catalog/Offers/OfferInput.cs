@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using BenefitProgram.Catalog.Contracts;
 using BenefitProgram.Common;
+using BenefitProgram.Common.Http;
 using FluentValidation;
 
 namespace BenefitProgram.Catalog.Offers;
@@ -194,7 +195,7 @@ public static class CouponCodeRules
             return $"The code is longer than {MaxLength} characters.";
         }
 
-        if (CsvCells.LooksLikeFormula(code))
+        if (CsvText.LooksLikeFormula(code))
         {
             return "The code starts with a spreadsheet formula character (= + - @).";
         }
@@ -209,11 +210,4 @@ public static class CouponCodeRules
 
         return null;
     }
-}
-
-public static class CsvCells
-{
-    /// <summary>A cell that a spreadsheet would run as a formula (CSV injection, e.g. <c>=cmd|' /C calc'!A0</c>).</summary>
-    public static bool LooksLikeFormula(string value) =>
-        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
 }

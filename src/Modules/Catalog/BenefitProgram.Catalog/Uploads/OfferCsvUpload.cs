@@ -231,7 +231,7 @@ internal static class OfferCsvUpload
                 return null;
             }
 
-            if (CsvCells.LooksLikeFormula(value) && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+            if (CsvText.LooksLikeFormula(value) && !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _))
             {
                 Fail(column, "The cell starts with = + - or @ (a spreadsheet formula); such cells are refused.");
                 return null;

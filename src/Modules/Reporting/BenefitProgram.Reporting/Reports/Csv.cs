@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text;
+using BenefitProgram.Common.Http;
 
 namespace BenefitProgram.Reporting.Reports;
 
 /// <summary>
 /// A small CSV writer (RFC 4180: comma, CRLF, quotes doubled) for flat report rows: one column per public property, in
-/// declaration order, header in camelCase, numbers and dates invariant. Cells that a spreadsheet would run as a formula
-/// (starting with = + - @, tab or carriage return) get a leading apostrophe, except plain numbers, which stay numbers.
+/// declaration order, header in camelCase; the cells are written by Common's <see cref="CsvText"/> (invariant numbers
+/// and dates, formula cells escaped).
 /// </summary>
 internal static class Csv
 {
@@ -24,32 +24,5 @@ internal static class Csv
         return text.ToString();
     }
 
-    public static string Cell(object? value)
-    {
-        switch (value)
-        {
-            case null:
-                return "";
-            case bool b:
-                return b ? "true" : "false";
-            case DateOnly d:
-                return d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            case DateTimeOffset t:
-                return t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            case double x:
-                return x.ToString("0.######", CultureInfo.InvariantCulture);
-            case IFormattable f when value is not Enum:
-                return f.ToString(null, CultureInfo.InvariantCulture);
-        }
-
-        var s = value.ToString() ?? "";
-        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            s = "'" + s;
-        }
-
-        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 || (s.Length > 0 && (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1])))
-            ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : s;
-    }
+    public static string Cell(object? value) => CsvText.Cell(value);
 }
