@@ -75,11 +75,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public async Task ResetAsync()
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
-        }
+        await DatabaseReset.ResetAsync(respawner!, ConnectionString);
 
         App.Clock.SetUtcNow(BenefitProgramApp.Start);
         await using var scope = App.Services.CreateAsyncScope();
