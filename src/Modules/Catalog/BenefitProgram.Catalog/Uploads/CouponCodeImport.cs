@@ -197,31 +197,18 @@ internal static class CouponCodeImport
             // with one binary COPY straight into the pool, without a staging table and a second INSERT ... SELECT pass
             // (that pass was about half of the time for 1,000,000 codes, see bench/README.md). A concurrent upload of the
             // same codes still hits the unique index and fails whole.
-            if (!dryRun && !refusedInFile)
+            return await FinishAsync(dryRun || refusedInFile ? null : async () =>
             {
-                await using (var copy = await connection.BeginBinaryImportAsync("COPY catalog.coupon_codes (offer_id, code) FROM STDIN (FORMAT BINARY)", ct))
+                await using var copy = await connection.BeginBinaryImportAsync("COPY catalog.coupon_codes (offer_id, code) FROM STDIN (FORMAT BINARY)", ct);
+                foreach (var (_, code) in codes)
                 {
-                    foreach (var (_, code) in codes)
-                    {
-                        copy.StartRow();
-                        copy.Write(offerId, NpgsqlDbType.Uuid);
-                        copy.Write(code, NpgsqlDbType.Text);
-                    }
-
-                    imported = (int)await copy.CompleteAsync(ct);
+                    copy.StartRow();
+                    copy.Write(offerId, NpgsqlDbType.Uuid);
+                    copy.Write(code, NpgsqlDbType.Text);
                 }
 
-                await ClearStockAlertAsync(db, offerId, ct);
-                await tx.CommitAsync(ct);
-                applied = true;
-            }
-            else
-            {
-                await tx.RollbackAsync(ct);
-            }
-
-            errors.Sort((a, b) => a.Line.CompareTo(b.Line));
-            return new CodeImportReport(dryRun, applied, lines, applied ? imported : 0, duplicatesInFile, alreadyInPool, errors, watch.ElapsedMilliseconds);
+                return (int)await copy.CompleteAsync(ct);
+            });
         }
 
         await using (var create = new NpgsqlCommand("CREATE TEMP TABLE codes_upload (line int NOT NULL, code text NOT NULL) ON COMMIT DROP", connection, transaction))
@@ -266,10 +253,10 @@ internal static class CouponCodeImport
         }
 
         var refused = refusedInFile || (alreadyInPool > 0 && !skipDuplicates);
-        if (!dryRun && !refused)
+        // The duplicates were checked above, so a plain INSERT (no speculative ON CONFLICT per row); with skipDuplicates the
+        // anti-join leaves the known ones out. A concurrent upload of the same codes still hits the unique index and fails whole.
+        return await FinishAsync(dryRun || refused ? null : async () =>
         {
-            // The duplicates were checked above, so a plain INSERT (no speculative ON CONFLICT per row); with skipDuplicates the
-            // anti-join leaves the known ones out. A concurrent upload of the same codes still hits the unique index and fails whole.
             await using var insert = new NpgsqlCommand(alreadyInPool == 0
                 ? "INSERT INTO catalog.coupon_codes (offer_id, code) SELECT @offer, code FROM codes_upload"
                 : """
@@ -277,18 +264,27 @@ internal static class CouponCodeImport
                   WHERE NOT EXISTS (SELECT 1 FROM catalog.coupon_codes c WHERE c.offer_id = @offer AND c.code = u.code)
                   """, connection, transaction);
             insert.Parameters.AddWithValue("offer", offerId);
-            imported = await insert.ExecuteNonQueryAsync(ct);
-            await ClearStockAlertAsync(db, offerId, ct);
-            await tx.CommitAsync(ct);
-            applied = true;
-        }
-        else
-        {
-            await tx.RollbackAsync(ct);
-        }
+            return await insert.ExecuteNonQueryAsync(ct);
+        });
 
-        errors.Sort((a, b) => a.Line.CompareTo(b.Line));
-        return new CodeImportReport(dryRun, applied, lines, applied ? imported : 0, duplicatesInFile, alreadyInPool, errors, watch.ElapsedMilliseconds);
+        // Writes the codes (null: a dry run or a refused file, nothing is written), commits or rolls back, and reports.
+        async Task<CodeImportReport> FinishAsync(Func<Task<int>>? write)
+        {
+            if (write is not null)
+            {
+                imported = await write();
+                await ClearStockAlertAsync(db, offerId, ct);
+                await tx.CommitAsync(ct);
+                applied = true;
+            }
+            else
+            {
+                await tx.RollbackAsync(ct);
+            }
+
+            errors.Sort((a, b) => a.Line.CompareTo(b.Line));
+            return new CodeImportReport(dryRun, applied, lines, applied ? imported : 0, duplicatesInFile, alreadyInPool, errors, watch.ElapsedMilliseconds);
+        }
     }
 
     private static Task<int> ClearStockAlertAsync(CatalogDbContext db, Guid offerId, CancellationToken ct) =>
