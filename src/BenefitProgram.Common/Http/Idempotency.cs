@@ -117,20 +117,48 @@ public sealed class IdempotencyFilter : IEndpointFilter
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(request.Path + request.QueryString + "\n"));
-        if (request.Body.CanSeek)
+        if (request.HasFormContentType && request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
         {
-            request.Body.Position = 0;
-            var chunk = new byte[8192];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk)) > 0)
+            // A client that retries an upload builds a new multipart body with a new random boundary: hash what was sent
+            // (fields and files), not the envelope, so the retry is recognised as the same request.
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            foreach (var field in form.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
-                sha.AppendData(chunk, 0, read);
+                AppendPart(sha, "field", field.Key, field.Value.ToString());
             }
 
+            foreach (var file in form.Files.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.FileName, StringComparer.Ordinal))
+            {
+                AppendPart(sha, "file", file.Name, file.FileName);
+                await using var content = file.OpenReadStream();
+                await AppendStreamAsync(sha, content);
+            }
+        }
+        else if (request.Body.CanSeek)
+        {
+            request.Body.Position = 0;
+            await AppendStreamAsync(sha, request.Body);
             request.Body.Position = 0;
         }
 
         return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    private static void AppendPart(IncrementalHash sha, string kind, string name, string value)
+    {
+        // Length-prefixed, so "a"+"bc" and "ab"+"c" hash differently.
+        var text = $"{kind}:{name.Length}:{name}:{value.Length}:{value}\n";
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(text));
+    }
+
+    private static async Task AppendStreamAsync(IncrementalHash sha, Stream stream)
+    {
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(chunk)) > 0)
+        {
+            sha.AppendData(chunk, 0, read);
+        }
     }
 
     private sealed class ReplayResult(int status, string? contentType, byte[] body) : IResult

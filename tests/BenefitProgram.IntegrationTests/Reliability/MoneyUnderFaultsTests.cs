@@ -589,12 +589,11 @@ public sealed class MoneyUnderFaultsTests : IAsyncLifetime
         var requested = random.Next(500, 6_000);
         var receipt = Encoding.ASCII.GetBytes($"%PDF-1.4 taxi receipt {Guid.NewGuid()}");
         var trip = DateOnly.FromDateTime(clock.Now.UtcDateTime).AddDays(-random.Next(0, 10));
-        // One boundary for every send of this claim: a retry sends the same bytes. (The Idempotency-Key filter hashes the raw
-        // body, so a multipart retry with a fresh boundary is refused as "key used for a different request" - see the report.)
-        var boundary = $"claim-{Guid.NewGuid():N}";
+        // Every send builds a new multipart body with a new random boundary, as a real client's retry does; the
+        // Idempotency-Key filter hashes the fields and files, not the envelope, so the retry is the same request.
         HttpRequestMessage Make()
         {
-            var form = new MultipartFormDataContent(boundary)
+            var form = new MultipartFormDataContent
             {
                 { new StringContent(taxiOffer.ToString()), "offerId" },
                 { new StringContent(requested.ToString(CultureInfo.InvariantCulture)), "amountMinorUnits" },

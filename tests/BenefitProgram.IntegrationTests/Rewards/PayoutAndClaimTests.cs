@@ -286,4 +286,36 @@ public sealed class PayoutAndClaimTests(RewardsFixture fixture) : RewardsTest(fi
         Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Accepted));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
+
+    [Fact]
+    public async Task A_claim_upload_retried_with_the_same_idempotency_key_but_a_new_multipart_boundary_is_replayed_not_refused()
+    {
+        var taxi = Fixture.AddTaxiOffer(Fixture.AddPartner());
+        var premium = Fixture.AddMember(number: "610001");
+        var member = await Fixture.MemberLoginAsync(RewardsFixture.Program, premium);
+        var trip = new DateOnly(2026, 11, 20);
+
+        async Task<HttpResponseMessage> SendAsync(string key, byte[] receipt)
+        {
+            // MultipartFormDataContent picks a new random boundary each time, as a real client's retry does.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/me/rewards/claims") { Content = Claim(taxi, 2_000, trip, receipt) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await member.SendAsync(request);
+        }
+
+        var first = await SendAsync("claim-retry-1", Pdf("retry"));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var retry = await SendAsync("claim-retry-1", Pdf("retry"));
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+
+        // The same key with another receipt is a different request.
+        var other = await SendAsync("claim-retry-1", Pdf("another receipt"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.EndsWith("/idempotency-key-reused", (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+
+        var claims = await member.GetFromJsonAsync<JsonElement>("/api/v1/me/rewards/claims");
+        Assert.Equal(1, claims.GetArrayLength());
+    }
 }
