@@ -68,6 +68,12 @@ public sealed class PortalContext(IHttpContextAccessor accessor, IProgramDirecto
                 AppbarBackground = primary,
                 AppbarText = ContrastText(primary),
                 Background = "#F6F7F9",
+                // MudBlazor's default status colours fail WCAG AA contrast (4.5:1) as text on white and under white
+                // text (axe-core found the red "Cancel membership" button and the green "Live" chip): darker shades.
+                Error = "#C62828",
+                Success = "#2E7D32",
+                Info = "#1565C0",
+                Warning = "#A15C00",
             },
             Typography = new Typography { Default = new DefaultTypography { FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Arial", "sans-serif"] } },
         };
