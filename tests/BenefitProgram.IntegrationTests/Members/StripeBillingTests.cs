@@ -47,6 +47,9 @@ public sealed class StripeFixture : IAsyncLifetime
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"id":"price_test_1","object":"price"}"""));
         Stub.Given(Request.Create().WithPath("/v1/customers").UsingPost())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"id":"cus_test_1","object":"customer"}"""));
+        Stub.Given(Request.Create().WithPath("/v1/checkout/sessions").UsingPost())
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
+                """{"id":"cs_test_1","object":"checkout.session","mode":"subscription","url":"https://checkout.stripe.com/c/pay/cs_test_1"}"""));
         Stub.Given(Request.Create().WithPath("/v1/subscriptions").UsingPost())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody(
                 $$$$"""{"id":"sub_test_1","object":"subscription","status":"trialing","cancel_at_period_end":false,"customer":"cus_test_1","trial_end":{{{{trialEnd}}}},"items":{"object":"list","data":[{"id":"si_1","object":"subscription_item","current_period_start":{{{{start}}}},"current_period_end":{{{{trialEnd}}}}}]}}"""));
@@ -74,33 +77,127 @@ public sealed class StripeBillingTests(StripeFixture stripe) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    private string lastEmail = "";
+
     private async Task<(Guid MemberId, Guid MembershipId)> SignUpPlusAsync()
     {
         var client = App.CreateClient();
-        var response = await client.PostAsJsonAsync($"/api/v1/programs/{DemoIds.PlusKontoSlug}/members", SignUpBody($"s-{Guid.NewGuid():N}@example.com", "plus"));
+        lastEmail = $"s-{Guid.NewGuid():N}@example.com";
+        var response = await client.PostAsJsonAsync($"/api/v1/programs/{DemoIds.PlusKontoSlug}/members", SignUpBody(lastEmail, "plus"));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("memberId").GetGuid(), body.GetProperty("membership").GetProperty("membershipId").GetGuid());
     }
 
+    private async Task<HttpClient> MemberAsync(string email)
+    {
+        var client = App.CreateClient();
+        var token = await (await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = AppFixture.TestPassword })).Content.ReadFromJsonAsync<JsonElement>();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    private static string Checkout(string eventId, DateTimeOffset created, string subscriptionId, Guid membershipId) =>
+        Event(eventId, "checkout.session.completed", created, $$$$"""
+            {"id":"cs_test_1","object":"checkout.session","mode":"subscription","status":"complete","customer":"cus_test_1",
+             "subscription":"{{{{subscriptionId}}}}","client_reference_id":"{{{{membershipId}}}}","metadata":{"membership_id":"{{{{membershipId}}}}"}}
+            """);
+
     [Fact]
-    public async Task Signing_up_creates_the_stripe_customer_and_subscription_with_idempotency_keys_from_our_ids()
+    public async Task Signing_up_creates_the_stripe_customer_and_the_member_pays_on_stripe_checkout_which_starts_the_subscription()
     {
         var (memberId, membershipId) = await SignUpPlusAsync();
         var calls = stripe.Stub.LogEntries.Select(e => e.RequestMessage).ToList();
         var customer = Assert.Single(calls, c => c.Path == "/v1/customers");
         Assert.Equal($"bp-customer-{memberId}", customer.Headers!["Idempotency-Key"].Single());
-        var subscription = Assert.Single(calls, c => c.Path == "/v1/subscriptions");
-        Assert.StartsWith($"bp-subscription-{membershipId}-", subscription.Headers!["Idempotency-Key"].Single(), StringComparison.Ordinal);
-        Assert.Contains("price_test_1", subscription.Body, StringComparison.Ordinal);
-        Assert.Contains("trial_period_days=30", subscription.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(calls, c => c.Path == "/v1/subscriptions");
 
+        // No card yet: the membership waits for the payment page, without benefits.
         var membership = await DbAsync(App, db => db.Memberships.Include(m => m.Plan).SingleAsync(m => m.Id == membershipId));
-        Assert.Equal(MembershipStatus.Trialing, membership.Status);
-        Assert.Equal("sub_test_1", membership.ExternalSubscriptionId);
+        Assert.Equal(MembershipStatus.PendingPaymentMethod, membership.Status);
+        Assert.Null(membership.ExternalSubscriptionId);
         Assert.Equal("Stripe", membership.BillingProvider);
         Assert.Equal("price_test_1", membership.Plan.StripePriceId);
         Assert.Equal("cus_test_1", await DbAsync(App, db => db.Members.Where(m => m.Id == memberId).Select(m => m.StripeCustomerId).SingleAsync()));
+
+        var member = await MemberAsync(lastEmail);
+        var opened = await member.PostAsJsonAsync("/api/v1/me/membership/checkout", new { });
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Equal("https://checkout.stripe.com/c/pay/cs_test_1", (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString());
+        var session = Assert.Single(stripe.Stub.LogEntries.Select(e => e.RequestMessage), c => c.Path == "/v1/checkout/sessions");
+        Assert.StartsWith($"bp-checkout-{membershipId}-", session.Headers!["Idempotency-Key"].Single(), StringComparison.Ordinal);
+        var form = System.Web.HttpUtility.ParseQueryString(session.Body!);
+        Assert.Equal("subscription", form["mode"]);
+        Assert.Equal("cus_test_1", form["customer"]);
+        Assert.Equal(membershipId.ToString(), form["client_reference_id"]);
+        Assert.Equal("price_test_1", form["line_items[0][price]"]);
+        Assert.Equal("30", form["subscription_data[trial_period_days]"]);
+        Assert.Equal(membershipId.ToString(), form["subscription_data[metadata][membership_id]"]);
+        Assert.Equal("de", form["locale"]);
+        Assert.StartsWith("http://localhost/membership?checkout=done", form["success_url"], StringComparison.Ordinal);
+
+        // The member paid: Stripe reports the session and the new subscription (in either order).
+        var t = BenefitProgramApp.Start;
+        Assert.Equal("checkout-linked", (await (await DeliverAsync(Checkout("evt_c1", t.AddSeconds(2), "sub_test_1", membershipId))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(Sub("evt_c2", "customer.subscription.created", t.AddSeconds(3), "trialing", t, t.AddDays(30), membershipId))).StatusCode);
+        membership = await DbAsync(App, db => db.Memberships.SingleAsync(m => m.Id == membershipId));
+        Assert.Equal(MembershipStatus.Trialing, membership.Status);
+        Assert.Equal("sub_test_1", membership.ExternalSubscriptionId);
+
+        // Nothing left to pay on a payment page now.
+        var again = await member.PostAsJsonAsync("/api/v1/me/membership/checkout", new { });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.EndsWith("/no-payment-needed", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task An_ended_member_starts_again_through_checkout_and_the_new_subscription_replaces_the_old_one_whatever_the_event_order()
+    {
+        var (_, membershipId) = await SignUpPlusAsync();
+        var t = BenefitProgramApp.Start;
+        App.Clock.SetUtcNow(t.AddDays(91));
+        foreach (var json in Stream(membershipId))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(json)).StatusCode);
+        }
+
+        Assert.Equal(MembershipStatus.Ended, await DbAsync(App, db => db.Memberships.Where(m => m.Id == membershipId).Select(m => m.Status).SingleAsync()));
+        var member = await MemberAsync(lastEmail);
+        var opened = await member.PostAsJsonAsync("/api/v1/me/membership/checkout", new { });
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        var form = System.Web.HttpUtility.ParseQueryString(stripe.Stub.LogEntries.Select(e => e.RequestMessage).Last(c => c.Path == "/v1/checkout/sessions").Body!);
+        Assert.Null(form["subscription_data[trial_period_days]"]); // no second trial
+
+        // The new subscription's event comes before checkout.session.completed: it links itself to the ended membership.
+        var created = $$$$"""
+            {"id":"sub_test_2","object":"subscription","status":"active","cancel_at_period_end":false,"customer":"cus_test_1",
+             "metadata":{"membership_id":"{{{{membershipId}}}}"},
+             "items":{"object":"list","data":[{"id":"si_2","object":"subscription_item","current_period_start":{{{{t.AddDays(91).ToUnixTimeSeconds()}}}},"current_period_end":{{{{t.AddDays(121).ToUnixTimeSeconds()}}}}}]}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(Event("evt_r1", "customer.subscription.created", t.AddDays(91).AddSeconds(5), created))).StatusCode);
+        Assert.Equal("checkout-already-linked", (await (await DeliverAsync(Checkout("evt_r2", t.AddDays(91).AddSeconds(6), "sub_test_2", membershipId))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outcome").GetString());
+        // A late event of the old, ended subscription changes nothing.
+        var stale = await (await DeliverAsync(Sub("evt_r3", "customer.subscription.updated", t.AddDays(91).AddSeconds(7), "active", t.AddDays(60), t.AddDays(90), membershipId))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("other-subscription", stale.GetProperty("outcome").GetString());
+
+        var membership = await DbAsync(App, db => db.Memberships.SingleAsync(m => m.Id == membershipId));
+        Assert.Equal(MembershipStatus.Active, membership.Status);
+        Assert.Equal("sub_test_2", membership.ExternalSubscriptionId);
+    }
+
+    [Fact]
+    public async Task Stripe_refusing_the_checkout_is_a_502_problem_and_changes_nothing()
+    {
+        var (_, membershipId) = await SignUpPlusAsync();
+        stripe.Stub.Given(Request.Create().WithPath("/v1/checkout/sessions").UsingPost()).AtPriority(-1000)
+            .RespondWith(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such price"}}"""));
+        var member = await MemberAsync(lastEmail);
+        var response = await member.PostAsJsonAsync("/api/v1/me/membership/checkout", new { });
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("resource_missing", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(MembershipStatus.PendingPaymentMethod, await DbAsync(App, db => db.Memberships.Where(m => m.Id == membershipId).Select(m => m.Status).SingleAsync()));
     }
 
     private static string Sub(string eventId, string type, DateTimeOffset created, string status, DateTimeOffset periodStart, DateTimeOffset periodEnd, Guid membershipId, bool cancelAtPeriodEnd = false) =>
@@ -236,7 +333,7 @@ public sealed class StripeBillingTests(StripeFixture stripe) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, await DbAsync(App, db => db.StripeEvents.CountAsync()));
-        Assert.Equal(MembershipStatus.Trialing, await DbAsync(App, db => db.Memberships.Where(m => m.Id == membershipId).Select(m => m.Status).SingleAsync()));
+        Assert.Equal(MembershipStatus.PendingPaymentMethod, await DbAsync(App, db => db.Memberships.Where(m => m.Id == membershipId).Select(m => m.Status).SingleAsync()));
 
         // The same event, correctly signed, is accepted.
         Assert.Equal(HttpStatusCode.OK, (await DeliverAsync(json)).StatusCode);

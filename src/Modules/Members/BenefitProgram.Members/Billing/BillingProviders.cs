@@ -21,6 +21,11 @@ internal sealed class StripeSettings
     /// <summary>Only for tests (a local HTTP stub); empty means api.stripe.com.</summary>
     public string? ApiBase { get; set; }
     public long ToleranceSeconds { get; set; } = 300;
+    /// <summary>
+    /// The member portal's public address for Stripe Checkout's return links (e.g. https://plus.bank.example); empty
+    /// means the address the member's request came in on.
+    /// </summary>
+    public string? PortalUrl { get; set; }
 }
 
 internal sealed class DunningSettings
@@ -39,7 +44,10 @@ internal sealed class DunningSettings
 
 internal sealed record StartOutcome(
     string? CustomerId, string? SubscriptionId, MembershipStatus? ProviderStatus, long ProviderVersion,
-    DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd, DateTimeOffset? TrialEnd);
+    DateTimeOffset? PeriodStart, DateTimeOffset? PeriodEnd, DateTimeOffset? TrialEnd, bool AwaitsCheckout = false);
+
+/// <summary>A hosted payment page the member is sent to (Stripe Checkout).</summary>
+public sealed record CheckoutView(string Url, DateTimeOffset ExpiresAt);
 
 internal sealed record ChargeOutcome(bool Paid, string? FailureReason);
 
@@ -51,8 +59,14 @@ internal interface IBillingProvider
     /// <summary>True when the provider charges renewals and runs dunning itself and tells us by webhook (Stripe).</summary>
     bool DrivesRenewals { get; }
 
-    /// <summary>Sets up billing for a new (or reactivated) paid membership: customer and subscription at Stripe.</summary>
+    /// <summary>
+    /// Sets up billing for a new (or reactivated) paid membership. Stripe creates the customer only: the subscription
+    /// starts when the member completes <see cref="CheckoutAsync"/> (a card is needed, also for a trial).
+    /// </summary>
     Task<StartOutcome> StartAsync(Member member, Membership membership, CancellationToken ct);
+
+    /// <summary>A hosted payment page for a membership waiting for its first payment; null when the provider has none.</summary>
+    Task<CheckoutView?> CheckoutAsync(Member member, Membership membership, bool withTrial, string returnBase, CancellationToken ct);
 
     /// <summary>Collects one fee now (offline provider; Stripe collects through its subscription).</summary>
     Task<ChargeOutcome> ChargeAsync(Membership membership, Fee fee, CancellationToken ct);
@@ -75,6 +89,9 @@ internal sealed class OfflineBillingProvider : IBillingProvider
 
     public Task<StartOutcome> StartAsync(Member member, Membership membership, CancellationToken ct) =>
         Task.FromResult(new StartOutcome(null, null, null, 0, null, null, null));
+
+    public Task<CheckoutView?> CheckoutAsync(Member member, Membership membership, bool withTrial, string returnBase, CancellationToken ct) =>
+        Task.FromResult<CheckoutView?>(null);
 
     public Task<ChargeOutcome> ChargeAsync(Membership membership, Fee fee, CancellationToken ct) =>
         Task.FromResult(membership.SimulatePaymentFailure
@@ -113,39 +130,64 @@ internal sealed class StripeBillingProvider(IOptions<BillingOptions> options, Ti
 
     public async Task<StartOutcome> StartAsync(Member member, Membership membership, CancellationToken ct)
     {
+        await EnsurePriceAsync(membership.Plan, ct);
+        var customerId = await EnsureCustomerAsync(member, ct);
+        return new StartOutcome(customerId, null, null, 0, null, null, null, AwaitsCheckout: true);
+    }
+
+    /// <summary>
+    /// A Checkout Session in subscription mode: Stripe's hosted page takes the card (and SCA), then creates the
+    /// subscription with our membership id in its metadata; the webhooks (checkout.session.completed,
+    /// customer.subscription.*) link and drive the membership from there.
+    /// </summary>
+    public async Task<CheckoutView?> CheckoutAsync(Member member, Membership membership, bool withTrial, string returnBase, CancellationToken ct)
+    {
         var plan = membership.Plan;
         var priceId = await EnsurePriceAsync(plan, ct);
-        var customerId = member.StripeCustomerId;
-        if (customerId is null)
+        var customerId = await EnsureCustomerAsync(member, ct);
+        var now = clock.GetUtcNow();
+        var metadata = new Dictionary<string, string>
         {
-            var customer = await new CustomerService(Client).CreateAsync(new CustomerCreateOptions
+            ["membership_id"] = membership.Id.ToString(),
+            ["member_id"] = member.Id.ToString(),
+            ["program_id"] = member.ProgramId.ToString(),
+        };
+        var session = await new Stripe.Checkout.SessionService(Client).CreateAsync(new Stripe.Checkout.SessionCreateOptions
+        {
+            Mode = "subscription",
+            Customer = customerId,
+            ClientReferenceId = membership.Id.ToString(),
+            LineItems = [new Stripe.Checkout.SessionLineItemOptions { Price = priceId, Quantity = 1 }],
+            SubscriptionData = new Stripe.Checkout.SessionSubscriptionDataOptions
             {
-                Email = member.Email,
-                Name = $"{member.FirstName} {member.LastName}".Trim(),
-                PreferredLocales = [member.Language],
-                Metadata = new Dictionary<string, string> { ["member_id"] = member.Id.ToString(), ["program_id"] = member.ProgramId.ToString() },
-            }, Key($"customer-{member.Id}"), ct);
-            customerId = customer.Id;
+                TrialPeriodDays = withTrial && plan.TrialDays > 0 ? plan.TrialDays : null,
+                Metadata = metadata,
+            },
+            Metadata = metadata,
+            Locale = member.Language is "de" or "en" ? member.Language : "auto",
+            SuccessUrl = returnBase + "/membership?checkout=done",
+            CancelUrl = returnBase + "/membership?checkout=cancelled",
+            ExpiresAt = now.AddHours(1).UtcDateTime,
+        }, Key($"checkout-{membership.Id}-{now.ToUnixTimeSeconds()}"), ct);
+        return new CheckoutView(session.Url, now.AddHours(1));
+    }
+
+    private async Task<string> EnsureCustomerAsync(Member member, CancellationToken ct)
+    {
+        if (member.StripeCustomerId is { } existing)
+        {
+            return existing;
         }
 
-        var attempt = membership.StartedAt.ToUnixTimeSeconds();
-        var subscription = await new SubscriptionService(Client).CreateAsync(new SubscriptionCreateOptions
+        var customer = await new CustomerService(Client).CreateAsync(new CustomerCreateOptions
         {
-            Customer = customerId,
-            Items = [new SubscriptionItemOptions { Price = priceId }],
-            TrialPeriodDays = plan.TrialDays > 0 && membership.Status == MembershipStatus.PendingPaymentMethod ? plan.TrialDays : null,
-            PaymentBehavior = "default_incomplete",
-            Metadata = new Dictionary<string, string>
-            {
-                ["membership_id"] = membership.Id.ToString(),
-                ["member_id"] = member.Id.ToString(),
-                ["program_id"] = member.ProgramId.ToString(),
-            },
-        }, Key($"subscription-{membership.Id}-{attempt}"), ct);
-
-        var item = subscription.Items?.Data?.FirstOrDefault();
-        return new StartOutcome(customerId, subscription.Id, StripeStatus.Map(subscription.Status), clock.GetUtcNow().ToUnixTimeSeconds(),
-            Utc(item?.CurrentPeriodStart), Utc(item?.CurrentPeriodEnd), Utc(subscription.TrialEnd));
+            Email = member.Email,
+            Name = $"{member.FirstName} {member.LastName}".Trim(),
+            PreferredLocales = [member.Language],
+            Metadata = new Dictionary<string, string> { ["member_id"] = member.Id.ToString(), ["program_id"] = member.ProgramId.ToString() },
+        }, Key($"customer-{member.Id}"), ct);
+        member.LinkStripeCustomer(customer.Id);
+        return customer.Id;
     }
 
     public Task<ChargeOutcome> ChargeAsync(Membership membership, Fee fee, CancellationToken ct) =>

@@ -42,6 +42,12 @@ internal sealed class MembershipBilling(MembersDbContext db, IServiceProvider se
             member.LinkStripeCustomer(customer);
         }
 
+        if (outcome.AwaitsCheckout)
+        {
+            // The member pays on the provider's page (POST /api/v1/me/membership/checkout); its webhooks start the membership.
+            return;
+        }
+
         if (outcome.ProviderStatus is { } status)
         {
             membership.SyncFromProvider(outcome.ProviderVersion, status, outcome.PeriodStart, outcome.PeriodEnd, outcome.TrialEnd, false, now, provider.Name.ToLowerInvariant());

@@ -71,6 +71,8 @@ internal static class StripeWebhook
                 await ApplySubscriptionAsync(db, subscription, stripeEvent.Type, version, now, ct),
             Invoice invoice when stripeEvent.Type.StartsWith("invoice.", StringComparison.Ordinal) =>
                 await ApplyInvoiceAsync(db, invoice, stripeEvent.Type, version, now, ct),
+            Stripe.Checkout.Session session when stripeEvent.Type == "checkout.session.completed" =>
+                await ApplyCheckoutAsync(db, session, ct),
             _ => "ignored-type",
         };
 
@@ -101,11 +103,12 @@ internal static class StripeWebhook
             return "unknown-subscription";
         }
 
-        if (membership.ExternalSubscriptionId is null)
+        var linkedBefore = membership.ExternalSubscriptionId;
+        if (linkedBefore is null || (linkedBefore != subscription.Id && StartsAgain(membership, subscription)))
         {
             membership.LinkSubscription(StripeBillingProvider.ProviderName, subscription.Id);
         }
-        else if (membership.ExternalSubscriptionId != subscription.Id)
+        else if (linkedBefore != subscription.Id)
         {
             return "other-subscription";
         }
@@ -120,7 +123,54 @@ internal static class StripeWebhook
         var applied = membership.SyncFromProvider(version, target.Value, Utc(item?.CurrentPeriodStart), Utc(item?.CurrentPeriodEnd), Utc(subscription.TrialEnd),
             subscription.CancelAtPeriodEnd, now, "stripe",
             subscription.CancelAtPeriodEnd || subscription.CancellationDetails?.Reason == "cancellation_requested" ? EndKind.Voluntary : EndKind.Involuntary);
+        if (!applied && linkedBefore is not null && linkedBefore != subscription.Id)
+        {
+            membership.LinkSubscription(StripeBillingProvider.ProviderName, linkedBefore);
+        }
+
         return applied ? $"applied:{membership.Status}" : "stale-ignored";
+    }
+
+    /// <summary>
+    /// A membership that ended (or never got going) may start again with a new subscription from Checkout; its events
+    /// can come before checkout.session.completed, so they may link it themselves. A live membership keeps its own.
+    /// </summary>
+    private static bool StartsAgain(Membership membership, Subscription subscription) =>
+        membership.Status is MembershipStatus.Ended or MembershipStatus.PendingPaymentMethod
+        && subscription.Status is not ("canceled" or "incomplete_expired");
+
+    private static async Task<string> ApplyCheckoutAsync(MembersDbContext db, Stripe.Checkout.Session session, CancellationToken ct)
+    {
+        if (session.Mode != "subscription" || session.SubscriptionId is null)
+        {
+            return "ignored-checkout";
+        }
+
+        var metadata = session.Metadata ?? new Dictionary<string, string>();
+        if (!metadata.ContainsKey("membership_id") && session.ClientReferenceId is { } reference)
+        {
+            metadata = new Dictionary<string, string>(metadata) { ["membership_id"] = reference };
+        }
+
+        var membership = await FindAsync(db, session.SubscriptionId, metadata, ct);
+        if (membership is null)
+        {
+            return "unknown-subscription";
+        }
+
+        if (membership.ExternalSubscriptionId == session.SubscriptionId)
+        {
+            return "checkout-already-linked";
+        }
+
+        if (membership.ExternalSubscriptionId is not null && membership.Status is not (MembershipStatus.Ended or MembershipStatus.PendingPaymentMethod))
+        {
+            return "other-subscription";
+        }
+
+        // The state itself comes with the subscription's own events (customer.subscription.created/updated).
+        membership.LinkSubscription(StripeBillingProvider.ProviderName, session.SubscriptionId);
+        return "checkout-linked";
     }
 
     private static async Task<string> ApplyInvoiceAsync(MembersDbContext db, Invoice invoice, string type, long version, DateTimeOffset now, CancellationToken ct)

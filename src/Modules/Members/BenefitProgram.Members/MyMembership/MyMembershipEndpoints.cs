@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BenefitProgram.Members.MyMembership;
 
@@ -50,6 +51,66 @@ internal static class MyMembershipEndpoints
                 var member = await db.Members.SingleAsync(x => x.Id == m.MemberId, ct);
                 await actions.ReactivateAsync(m, member, actor.AuditName, ct);
             })).WithIdempotency().Produces<MembershipView>().WithSummary("Undoes a cancellation, pays what is due, or starts again after the end.");
+
+        me.MapPost("/membership/checkout", async (HttpRequest request, CurrentActor actor, MembershipActions actions, MembersDbContext db,
+            Billing.MembershipBilling billing, IOptions<Billing.BillingOptions> options, CancellationToken ct) =>
+        {
+            var program = actor.RequireProgram();
+            var memberId = actor.RequireMember();
+            var membership = await actions.LoadAsync(program, memberId, ct);
+            var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.ProgramId == program && m.ErasedAt == null, ct);
+            if (membership is null || member is null)
+            {
+                return Problems.NotFound("Your membership");
+            }
+
+            Billing.IBillingProvider provider;
+            if (membership.Status == Contracts.MembershipStatus.PendingPaymentMethod)
+            {
+                provider = billing.ProviderFor(membership.BillingProvider);
+            }
+            else if (membership.Status == Contracts.MembershipStatus.Ended)
+            {
+                if (!await db.Plans.AnyAsync(p => p.Id == membership.PlanId && p.IsCurrent, ct))
+                {
+                    return Problems.Unprocessable("plan-retired", $"The plan version {membership.Plan.Version} is retired; sign up again for the current '{membership.Plan.Code}' plan.");
+                }
+
+                provider = billing.Current;
+            }
+            else
+            {
+                return Problems.Conflict("no-payment-needed", $"The membership is {membership.Status}; there is nothing to pay on a payment page.");
+            }
+
+            if (membership.Plan.IsFree)
+            {
+                return Problems.Conflict("no-payment-needed", "The plan is free.");
+            }
+
+            var returnBase = string.IsNullOrWhiteSpace(options.Value.Stripe.PortalUrl)
+                ? $"{request.Scheme}://{request.Host}"
+                : options.Value.Stripe.PortalUrl.TrimEnd('/');
+            Billing.CheckoutView? checkout;
+            try
+            {
+                checkout = await provider.CheckoutAsync(member, membership, withTrial: membership.Status == Contracts.MembershipStatus.PendingPaymentMethod, returnBase, ct);
+            }
+            catch (Stripe.StripeException ex)
+            {
+                return Problems.Make(StatusCodes.Status502BadGateway, "payment-provider-error", "Payment provider error",
+                    $"Stripe did not open a payment page ({ex.StripeError?.Code ?? ex.HttpStatusCode.ToString()}); nothing was changed, try again.");
+            }
+
+            if (checkout is null)
+            {
+                return Problems.Conflict("no-payment-page", "This program collects its fees without a payment page.");
+            }
+
+            await db.SaveChangesAsync(ct); // the Stripe customer id, when it was created now
+            return Results.Ok(checkout);
+        }).Produces<Billing.CheckoutView>()
+          .WithSummary("Opens Stripe Checkout for a membership waiting for its first payment (or ended, to start again): the member is sent to the returned URL.");
 
         me.MapGet("/fees", async (CurrentActor actor, MembershipActions actions, CancellationToken ct) =>
             Results.Ok(await actions.FeesAsync(actor.RequireProgram(), actor.RequireMember(), ct)))
