@@ -175,19 +175,24 @@ internal sealed class ReportQueries(NpgsqlDataSource data)
         rw AS (
             SELECT date_trunc('month', day)::date AS month, sum(commission_on_purchases_minor_units) AS commission, sum(cashback_minor_units) AS cashback,
                    sum(cashback_minor_units - cashback_partner_funded_minor_units) AS program_cost
-            FROM reporting.daily_partner_rewards WHERE program_id = @p AND day >= @from AND day < @to_excl GROUP BY 1)
+            FROM reporting.daily_partner_rewards WHERE program_id = @p AND day >= @from AND day < @to_excl GROUP BY 1),
+        rf AS (
+            SELECT date_trunc('month', day)::date AS month, sum(approved_minor_units) AS refunds
+            FROM reporting.daily_refunds WHERE program_id = @p AND day >= @from AND day < @to_excl GROUP BY 1)
         SELECT k.month, k.currency, k.fees::bigint, (coalesce(pi.income, 0) + coalesce(rw.commission, 0))::bigint, coalesce(rw.cashback, 0)::bigint,
                coalesce(rw.program_cost, 0)::bigint, k.members::float8,
-               EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'rewards' AND table_name = 'purchases')
-        FROM k LEFT JOIN pi ON pi.month = k.month LEFT JOIN rw ON rw.month = k.month ORDER BY k.month
+               EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'rewards' AND table_name = 'purchases'),
+               coalesce(rf.refunds, 0)::bigint
+        FROM k LEFT JOIN pi ON pi.month = k.month LEFT JOIN rw ON rw.month = k.month LEFT JOIN rf ON rf.month = k.month ORDER BY k.month
         """, r =>
     {
         var fees = r.GetInt64(2);
         var income = r.GetInt64(3);
         var cost = r.GetInt64(5);
-        var net = fees + income - cost;
+        var refunds = r.GetInt64(8);
+        var net = fees + income - cost - refunds;
         var members = r.GetDouble(6);
-        return new EconomicsRow(MonthText(D(r, 0)), r.GetString(1).Trim(), fees, income, r.GetInt64(4), cost, 0, net, members,
+        return new EconomicsRow(MonthText(D(r, 0)), r.GetString(1).Trim(), fees, income, r.GetInt64(4), cost, refunds, net, members,
             members == 0 ? 0 : Math.Round(net / members, 2), r.GetBoolean(7));
     }, ct, ("p", program), ("from", from), ("to_excl", to.AddMonths(1)));
 

@@ -19,6 +19,7 @@ internal sealed class KpiSnapshotStep(ReportingSql sql, ILogger<KpiSnapshotStep>
         if (await sql.RewardsAvailableAsync(ct))
         {
             rows += await sql.ExecuteAsync("partner-rewards", SnapshotStatements.PartnerRewards, night, ct);
+            rows += await sql.ExecuteAsync("refunds", SnapshotStatements.Refunds, night, ct);
         }
         else
         {

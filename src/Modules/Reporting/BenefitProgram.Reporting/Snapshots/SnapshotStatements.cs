@@ -189,6 +189,21 @@ internal static class SnapshotStatements
         ON CONFLICT DO NOTHING
         """;
 
+    /// <summary>
+    /// Refund claims approved (fully or in part) on the day: the program pays them to the member. A decision is final, so
+    /// the day's figure never changes. Run only when Rewards is there (with the partner rewards figures).
+    /// </summary>
+    public static readonly string Refunds = $"""
+        WITH {Bounds}
+        INSERT INTO reporting.daily_refunds (program_id, day, claims_approved, approved_minor_units, currency, computed_at)
+        SELECT b.program_id, @day, count(c.id), coalesce(sum(c.approved_minor), 0), b.currency, @now
+        FROM b
+        LEFT JOIN rewards.refund_claims c ON c.program_id = b.program_id AND c.status IN ('Approved', 'PartlyApproved')
+            AND c.decided_at >= b.t0 AND c.decided_at < b.t1 AND c.currency = b.currency
+        GROUP BY b.program_id, b.currency
+        ON CONFLICT DO NOTHING
+        """;
+
     // ------------------------------------------------------------------ monthly ------------------------------------------------------------------
 
     public static readonly string MonthlyChurn = $"""
