@@ -85,6 +85,9 @@ public sealed class BenefitProgramApp(
         builder.UseSetting("Database:SeedDemo", "false");
         builder.UseSetting("Jobs:QueuePollIntervalMs", "100");
         builder.UseSetting("Jobs:WorkerCount", "1");
+        // The hourly night trigger would fire on the wall clock and run nights at the test clock's "now" in the middle of a
+        // test; tests run nights themselves (INightRunner.RunNightAsync / RunDueNightsAsync).
+        builder.UseSetting("Jobs:NightTriggerCron", "0 0 31 2 *");
         // Tests sign in and redeem far more often than a person; AbuseLimitTests checks the limits with low values.
         builder.UseSetting("Platform:SignIn:PermitsPerMinute", "100000");
         builder.UseSetting("Catalog:Redemptions:PermitsPerMinute", "100000");

@@ -35,6 +35,13 @@ public sealed class NightlyJobTests : IAsyncLifetime
             services.AddScoped<INightlyJob, FlakyStep>();
         });
         _ = app.Server;
+
+        // Nights run per program time zone: the demo programs (both Europe/Berlin) give the night one zone.
+        await using var scope = app.Services.CreateAsyncScope();
+        foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
+        {
+            await seeder.SeedAsync(CancellationToken.None);
+        }
     }
 
     public async Task DisposeAsync()
@@ -102,7 +109,7 @@ public sealed class NightlyJobTests : IAsyncLifetime
             var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
             // What a kill -9 in the middle leaves behind: a claim without an outcome, and no lock (it died with the connection).
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO platform.job_runs (job, period, outcome, attempts, started_at, rows_affected, run_by) VALUES ('test:counting', '2026-11-24', 'Running', 1, now(), 0, 'dead:1')");
+                $"INSERT INTO platform.job_runs (job, period, zone, outcome, attempts, started_at, rows_affected, run_by) VALUES ('test:counting', '2026-11-24', 'Europe/Berlin', 'Running', 1, now(), 0, 'dead:1')");
         }
 
         var results = await RunNightAsync(Night);
@@ -114,14 +121,6 @@ public sealed class NightlyJobTests : IAsyncLifetime
     [Fact]
     public async Task Operators_see_the_run_records_and_nobody_else_does()
     {
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            foreach (var seeder in scope.ServiceProvider.GetServices<IDemoSeeder>().Where(s => s.Order == 0))
-            {
-                await seeder.SeedAsync(CancellationToken.None);
-            }
-        }
-
         await RunNightAsync(Night);
         var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/ops/jobs/runs")).StatusCode);
@@ -150,9 +149,9 @@ public sealed class NightlyJobTests : IAsyncLifetime
         public string Name => "test:counting";
         public int Order => 1;
 
-        public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+        public async Task<long> RunAsync(NightScope night, CancellationToken ct)
         {
-            log.Runs.Enqueue($"counting {night}");
+            log.Runs.Enqueue($"counting {night.Night}");
             await Task.Delay(log.Delay, ct);
             return 3;
         }
@@ -163,7 +162,7 @@ public sealed class NightlyJobTests : IAsyncLifetime
         public string Name => "test:flaky";
         public int Order => 2;
 
-        public Task<long> RunAsync(DateOnly night, CancellationToken ct)
+        public Task<long> RunAsync(NightScope night, CancellationToken ct)
         {
             if (log.FailNext)
             {
@@ -171,7 +170,7 @@ public sealed class NightlyJobTests : IAsyncLifetime
                 throw new InvalidOperationException("simulated failure");
             }
 
-            log.Runs.Enqueue($"flaky {night}");
+            log.Runs.Enqueue($"flaky {night.Night}");
             return Task.FromResult(1L);
         }
     }

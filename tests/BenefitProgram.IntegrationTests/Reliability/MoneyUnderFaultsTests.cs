@@ -377,7 +377,8 @@ public sealed class MoneyUnderFaultsTests : IAsyncLifetime
         purchases[reference] = new MPurchase
         {
             Ref = reference, Member = member, Amount = amount, Original = cashback, Cashback = cashback, State = cashback == 0 ? "Declined" : "Pending",
-            WindowEnds = DateOnly.FromDateTime(purchasedAt.UtcDateTime).AddDays(14),
+            // The window counts calendar days of the program's time zone (Europe/Berlin), as the night does.
+            WindowEnds = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(purchasedAt, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).DateTime).AddDays(14),
         };
         member.Pending += cashback;
     }

@@ -15,6 +15,9 @@ internal sealed record PartnerFact(Guid Id, string Name, int CommissionBps, long
 internal sealed record PurchaseFact(Guid MemberId, PartnerFact Partner, Guid OfferId, DateTimeOffset PurchasedAt, long Amount, long Returned,
     long Cashback, long PartnerShare, long Commission, string State);
 
+/// <summary>A refund claim a member submitted (any decision); it counts as "used a benefit" from its submission on.</summary>
+internal sealed record ClaimFact(Guid MemberId, PartnerFact Partner, Guid OfferId, DateTimeOffset CreatedAt);
+
 internal sealed record RedemptionFact(Guid MemberId, PartnerFact Partner, Guid OfferId, DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt, long? Amount);
 
 /// <summary>
@@ -38,6 +41,7 @@ internal sealed class ReportFacts(Guid program)
     public Dictionary<Guid, PartnerFact> OfferPartner { get; } = [];
     public List<RedemptionFact> Redemptions { get; } = [];
     public List<PurchaseFact> Purchases { get; } = [];
+    public List<ClaimFact> Claims { get; } = [];
 
     public PlanFact AddPlan(string code, long price)
     {
@@ -61,6 +65,28 @@ internal sealed class ReportFacts(Guid program)
 
     public void Redeem(Guid member, Guid offer, DateTimeOffset at, DateTimeOffset? verified = null, long? amount = null) =>
         Redemptions.Add(new RedemptionFact(member, OfferPartner[offer], offer, at, verified, amount));
+
+    /// <summary>A cashback purchase of the member at a partner's offer (state as Rewards stores it: Pending, Declined, ...).</summary>
+    public void Buy(Guid member, Guid offer, DateTimeOffset at, string state, long amount = 10_000)
+    {
+        var cashback = state is "Declined" ? 0 : amount / 20;
+        Purchases.Add(new PurchaseFact(member, OfferPartner[offer], offer, at, amount, 0, cashback, 0, 0, state));
+    }
+
+    /// <summary>A refund claim the member submitted at <paramref name="at"/>.</summary>
+    public void Claim(Guid member, Guid offer, DateTimeOffset at) => Claims.Add(new ClaimFact(member, OfferPartner[offer], offer, at));
+
+    /// <summary>
+    /// "Used a benefit in [joined, joined + 90 days)" as docs/reports.md defines it: a redemption, a cashback purchase that
+    /// Rewards did not decline, or a submitted refund claim in that window.
+    /// </summary>
+    public bool UsedBenefit(Guid member, DateTimeOffset joined)
+    {
+        var until = joined.AddDays(90);
+        return Redemptions.Any(r => r.MemberId == member && r.CreatedAt >= joined && r.CreatedAt < until)
+            || Purchases.Any(p => p.MemberId == member && p.State != "Declined" && p.PurchasedAt >= joined && p.PurchasedAt < until)
+            || Claims.Any(c => c.MemberId == member && c.CreatedAt >= joined && c.CreatedAt < until);
+    }
 
     /// <summary>A program with three plans, three partners and <paramref name="members"/> member life stories between the two instants.</summary>
     public static ReportFacts Generate(Guid program, int seed, int members, DateTimeOffset from, DateTimeOffset to)
@@ -379,6 +405,32 @@ internal sealed class ReportFacts(Guid program)
 
             await copy.CompleteAsync();
         }
+
+        await using (var copy = await connection.BeginBinaryImportAsync("""
+            COPY rewards.refund_claims (id, program_id, member_id, offer_id, partner_id, refund_kind, requested_minor, currency, trip_date,
+                status, decided_automatically, receipt_sha256, created_at) FROM STDIN (FORMAT BINARY)
+            """))
+        {
+            foreach (var c in Claims)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(Program, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(c.MemberId, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(c.OfferId, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(c.Partner.Id, NpgsqlDbType.Uuid);
+                await copy.WriteAsync("airport-taxi", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(4_500L, NpgsqlDbType.Bigint);
+                await copy.WriteAsync("EUR", NpgsqlDbType.Char);
+                await copy.WriteAsync(DateOnly.FromDateTime(c.CreatedAt.UtcDateTime), NpgsqlDbType.Date);
+                await copy.WriteAsync("InReview", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean);
+                await copy.WriteAsync(Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant(), NpgsqlDbType.Varchar);
+                await copy.WriteAsync(c.CreatedAt, NpgsqlDbType.TimestampTz);
+            }
+
+            await copy.CompleteAsync();
+        }
     }
 
     // ------------------------------------------------------------ the figures, computed here ------------------------------------------------------------
@@ -437,7 +489,7 @@ internal sealed class ReportFacts(Guid program)
             if (first <= m0.AddDays(-90))
             {
                 var member = history.First().MemberId;
-                var used = Redemptions.Any(r => r.MemberId == member && r.CreatedAt >= first && r.CreatedAt < first.AddDays(90));
+                var used = UsedBenefit(member, first);
                 if (used) { ua++; uc += churned; }
                 else { xa++; xc += churned; }
             }

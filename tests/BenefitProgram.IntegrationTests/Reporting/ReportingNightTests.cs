@@ -275,7 +275,9 @@ public sealed class ReportingNightTests(ReportingFixture fixture) : IAsyncLifeti
     [Fact]
     public async Task Program_effect_on_a_hand_made_program_gives_half_the_churn_for_benefit_users_with_the_right_intervals()
     {
-        // 100 members who redeemed in their first 90 days, 100 who did not; all joined 2025-01-15; in June 10 resp. 20 leave.
+        // 100 members who used a benefit in their first 90 days, 100 who did not; all joined 2025-01-15; in June 10 resp. 20 leave.
+        // Users: 40 redeemed an offer, 30 only had a cashback purchase recorded by Rewards, 30 only submitted a refund claim.
+        // Non-users: 30 had only a purchase that Rewards declined, 10 used a benefit only after day 90 — neither counts.
         var facts = new ReportFacts(Program);
         var plus = facts.AddPlan("plus", 690);
         var partner = facts.AddPartner("Kino am Markt", 0, 50, 0);
@@ -288,9 +290,26 @@ public sealed class ReportingNightTests(ReportingFixture fixture) : IAsyncLifeti
             var used = i < 100;
             facts.Move(membership, member, null, "PendingPaymentMethod", plus, joined.AddMinutes(-1), "sign-up");
             facts.Move(membership, member, "PendingPaymentMethod", "Active", plus, joined, "first-payment");
-            if (used)
+            if (i < 40)
             {
                 facts.Redeem(member, offer, joined.AddDays(10));
+            }
+            else if (i < 70)
+            {
+                facts.Buy(member, offer, joined.AddDays(20), i % 2 == 0 ? "Pending" : "Confirmed");
+            }
+            else if (i < 100)
+            {
+                facts.Claim(member, offer, joined.AddDays(89));
+            }
+            else if (i < 130)
+            {
+                facts.Buy(member, offer, joined.AddDays(5), "Declined");
+            }
+            else if (i < 140)
+            {
+                facts.Buy(member, offer, joined.AddDays(90), "Confirmed");
+                facts.Redeem(member, offer, joined.AddDays(91));
             }
 
             if ((used && i < 10) || (!used && i < 120))
@@ -301,7 +320,14 @@ public sealed class ReportingNightTests(ReportingFixture fixture) : IAsyncLifeti
 
         await facts.InsertAsync(fixture.ConnectionString);
         Assert.NotNull(partner);
+        Assert.Equal(100, facts.Purchases.Select(p => p.MemberId).Concat(facts.Redemptions.Select(r => r.MemberId)).Concat(facts.Claims.Select(c => c.MemberId))
+            .Distinct().Count(m => facts.UsedBenefit(m, joined)));
         await NightAsync(new DateOnly(2025, 6, 30));
+
+        // The snapshot's groups: all 100 users (a cashback purchase or a refund claim alone is enough), 100 non-users.
+        var groups = await RowsAsync("SELECT segment, active_at_start, churned FROM reporting.monthly_churn WHERE program_id = @p AND month = @m AND segment LIKE '%benefit-90d' ORDER BY segment",
+            ("p", Program), ("m", new DateOnly(2025, 6, 1)));
+        Assert.Equal([("no-benefit-90d", 100L, 20L), ("used-benefit-90d", 100L, 10L)], groups.Select(g => ((string)g[0]!, (long)g[1]!, (long)g[2]!)));
 
         var client = await SignInAsync(DemoIds.OperatorEmail, DemoIds.OperatorPassword);
         // Before launch (2024-11-25): 2 months of 1000 customers, 40 cancellations each; new customers 200 and 16. After: non-members 500, 30.

@@ -1,4 +1,5 @@
 using BenefitProgram.Common.Jobs;
+using BenefitProgram.IntegrationTests.Infrastructure;
 using BenefitProgram.Rewards.Claims;
 using BenefitProgram.Rewards.Contracts;
 using BenefitProgram.Rewards.Payouts;

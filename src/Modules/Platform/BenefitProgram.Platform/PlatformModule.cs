@@ -98,8 +98,9 @@ public static class PlatformModule
         services.AddSingleton<IJobRunLog, JobRunLog>();
         services.AddSingleton<INightRunner, NightRunner>();
         services.AddTransient<NightlyRecurringJob>();
-        services.AddSingleton<IRecurringJobDefinition>(new RecurringJobDefinition<NightlyRecurringJob>(
-            "platform:night", "0 2 * * *", job => job.RunAsync(CancellationToken.None)));
+        // One hourly trigger for all program time zones: it runs the nights that are due (docs/adr/0019-nights-per-time-zone.md).
+        services.AddSingleton<IRecurringJobDefinition>(sp => new RecurringJobDefinition<NightlyRecurringJob>(
+            "platform:night", sp.GetRequiredService<IConfiguration>()["Jobs:NightTriggerCron"] ?? "5 * * * *", job => job.RunAsync(CancellationToken.None)));
         services.AddValidatorsFromAssemblyContaining<SignInRequestValidator>(includeInternalTypes: true);
 
         // Password guessing: besides the per-account lockout, each address gets a few sign-in attempts a minute.

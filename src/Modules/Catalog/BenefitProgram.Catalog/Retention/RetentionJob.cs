@@ -29,8 +29,8 @@ internal sealed class CatalogRetentionOptions
 /// because partner revenue is a business fact.</item>
 /// </list>
 /// A member's earliest redemption is never deleted: the program-effect report classifies members by "used a benefit in
-/// the first 90 days", and that must not change when old rows go. Cut-offs are in UTC days (a few hours do not matter
-/// for a retention of months).
+/// the first 90 days", and that must not change when old rows go. Only the programs of the night's time zone are touched;
+/// the cut-offs count from the end of the night's local day (the program's midnight as a UTC instant).
 /// </summary>
 internal sealed class RetentionJob(CatalogDbContext db, IOptions<CatalogRetentionOptions> options) : INightlyJob
 {
@@ -40,10 +40,11 @@ internal sealed class RetentionJob(CatalogDbContext db, IOptions<CatalogRetentio
 
     public int Order => 250;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
         var settings = options.Value;
-        var dayAfter = new DateTimeOffset(night.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var dayAfter = night.Ends;
+        var programs = night.Programs;
         var clickCutoff = dayAfter.AddDays(-Math.Max(1, settings.ClickDays));
         var passCutoff = dayAfter.AddDays(-Math.Max(1, settings.PassDays));
 
@@ -56,25 +57,25 @@ internal sealed class RetentionJob(CatalogDbContext db, IOptions<CatalogRetentio
         total += await RepeatAsync($"""
             DELETE FROM catalog.redemptions WHERE id IN (
               SELECT r.id FROM catalog.redemptions r
-              WHERE r.kind = 'ClickOut' AND r.created_at < @cutoff {notFirst}
+              WHERE r.program_id = ANY(@programs) AND r.kind = 'ClickOut' AND r.created_at < @cutoff {notFirst}
               LIMIT {BatchSize})
-            """, clickCutoff, ct);
+            """, clickCutoff, programs, ct);
         total += await RepeatAsync($"""
             DELETE FROM catalog.redemptions WHERE id IN (
               SELECT r.id FROM catalog.redemptions r
-              WHERE r.kind = 'DiscountPass' AND r.verified_at IS NULL AND r.pass_expires_at < @cutoff {notFirst}
+              WHERE r.program_id = ANY(@programs) AND r.kind = 'DiscountPass' AND r.verified_at IS NULL AND r.pass_expires_at < @cutoff {notFirst}
               LIMIT {BatchSize})
-            """, passCutoff, ct);
+            """, passCutoff, programs, ct);
         total += await RepeatAsync($"""
             UPDATE catalog.redemptions SET pass_short_code = NULL WHERE id IN (
               SELECT r.id FROM catalog.redemptions r
-              WHERE r.kind = 'DiscountPass' AND r.verified_at < @cutoff AND r.pass_short_code IS NOT NULL
+              WHERE r.program_id = ANY(@programs) AND r.kind = 'DiscountPass' AND r.verified_at < @cutoff AND r.pass_short_code IS NOT NULL
               LIMIT {BatchSize})
-            """, passCutoff, ct);
+            """, passCutoff, programs, ct);
         return total;
     }
 
-    private async Task<long> RepeatAsync(string sql, DateTimeOffset cutoff, CancellationToken ct)
+    private async Task<long> RepeatAsync(string sql, DateTimeOffset cutoff, Guid[] programs, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
@@ -87,6 +88,7 @@ internal sealed class RetentionJob(CatalogDbContext db, IOptions<CatalogRetentio
         {
             await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 3600 };
             cmd.Parameters.AddWithValue("cutoff", cutoff);
+            cmd.Parameters.AddWithValue("programs", programs);
             var rows = await cmd.ExecuteNonQueryAsync(ct);
             total += rows;
             if (rows < BatchSize)

@@ -12,7 +12,7 @@ internal sealed class BillingNightStep(BillingRunJob billing) : INightlyJob
 
     public int Order => 100;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
         var report = await billing.RunAsync(null, ct);
         return report.TrialsConverted + report.Renewed + report.PaymentsFailed + report.PaymentsRecovered

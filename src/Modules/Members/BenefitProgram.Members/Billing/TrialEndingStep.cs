@@ -23,7 +23,7 @@ internal sealed class TrialEndingStep(MembersDbContext db, TimeProvider clock) :
 
     public int Order => 90;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();

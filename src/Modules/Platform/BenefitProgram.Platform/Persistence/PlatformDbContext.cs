@@ -55,9 +55,11 @@ internal sealed class PlatformDbContext(DbContextOptions<PlatformDbContext> opti
         modelBuilder.Entity<JobRun>(e =>
         {
             e.ToTable("job_runs");
-            e.HasKey(r => new { r.Job, r.Period });
+            e.HasKey(r => new { r.Job, r.Period, r.Zone });
             e.Property(r => r.Job).HasMaxLength(100);
             e.Property(r => r.Period).HasMaxLength(20);
+            e.Property(r => r.Zone).HasMaxLength(60);
+            e.HasIndex(r => new { r.Zone, r.Period });
             e.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
             e.Property(r => r.RunBy).HasMaxLength(200);
             e.HasIndex(r => r.StartedAt);

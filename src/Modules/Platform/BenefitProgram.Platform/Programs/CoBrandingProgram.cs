@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BenefitProgram.Common.Jobs;
 
 namespace BenefitProgram.Platform.Programs;
 
@@ -24,12 +25,13 @@ internal sealed partial class CoBrandingProgram
     public static CoBrandingProgram Create(Guid id, string slug, string name, string currency, string language, string timeZone,
         string primaryColor, string accentColor, string? logoUrl, DateTimeOffset now, DateTimeOffset? launchedAt) => new()
     {
+        // The night of the program runs in this zone (docs/adr/0019-nights-per-time-zone.md): only IANA ids PostgreSQL and .NET agree on.
+        TimeZone = NightScope.IsIanaTimeZone(timeZone) ? timeZone : throw new ArgumentException($"'{timeZone}' is not an IANA time zone id.", nameof(timeZone)),
         Id = id,
         Slug = slug,
         Name = name,
         Currency = currency,
         DefaultLanguage = language,
-        TimeZone = timeZone,
         PrimaryColor = primaryColor,
         AccentColor = accentColor,
         LogoUrl = logoUrl,
@@ -44,6 +46,13 @@ internal sealed partial class CoBrandingProgram
         AccentColor = accentColor;
         LogoUrl = logoUrl;
     }
+
+    /// <summary>
+    /// Moves the program to another time zone. Its nights from then on run in the new zone; a night of a date that already
+    /// ran in the old zone is not run again for it (the steps are idempotent if it is), see ADR 0019.
+    /// </summary>
+    public void MoveToTimeZone(string timeZone) =>
+        TimeZone = NightScope.IsIanaTimeZone(timeZone) ? timeZone : throw new ArgumentException($"'{timeZone}' is not an IANA time zone id.", nameof(timeZone));
 
     [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
     public static partial Regex ColorPattern();

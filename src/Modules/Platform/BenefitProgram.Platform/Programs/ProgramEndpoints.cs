@@ -1,4 +1,5 @@
 using BenefitProgram.Common.Http;
+using BenefitProgram.Common.Jobs;
 using BenefitProgram.Common.Security;
 using BenefitProgram.Platform.Contracts;
 using BenefitProgram.Platform.Persistence;
@@ -26,6 +27,17 @@ internal sealed class RebrandProgramRequestValidator : AbstractValidator<Rebrand
             .Must(u => u is null || (Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps) || (u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal)))
             .WithMessage("The logo must be an https URL or a path on this site.")
             .MaximumLength(500);
+    }
+}
+
+public sealed record ChangeTimeZoneRequest(string TimeZone);
+
+internal sealed class ChangeTimeZoneRequestValidator : AbstractValidator<ChangeTimeZoneRequest>
+{
+    public ChangeTimeZoneRequestValidator()
+    {
+        RuleFor(r => r.TimeZone).NotEmpty().MaximumLength(60)
+            .Must(NightScope.IsIanaTimeZone).WithMessage("Use an IANA time zone id like Europe/Berlin or America/New_York.");
     }
 }
 
@@ -65,6 +77,21 @@ internal static class ProgramEndpoints
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok((await programs.FindByIdAsync(program.Id, ct))!);
         }).Validate<RebrandProgramRequest>().WithSummary("Changes the program's name, colours and logo.");
+
+        ops.MapPut("/time-zone", async Task<Results<Ok<ProgramInfo>, ProblemHttpResult>> (
+            ChangeTimeZoneRequest request, CurrentActor actor, PlatformDbContext db, IProgramDirectory programs, CancellationToken ct) =>
+        {
+            var program = await db.Programs.SingleOrDefaultAsync(p => p.Id == actor.RequireProgram(), ct);
+            if (program is null)
+            {
+                return Problems.NotFound("Your program");
+            }
+
+            program.MoveToTimeZone(request.TimeZone);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok((await programs.FindByIdAsync(program.Id, ct))!);
+        }).Validate<ChangeTimeZoneRequest>()
+            .WithSummary("Changes the program's time zone (IANA id): its nights, days and months are counted in it from the next night on.");
     }
 }
 

@@ -9,7 +9,7 @@ internal sealed class KpiSnapshotStep(ReportingSql sql, ILogger<KpiSnapshotStep>
     public string Name => "reporting:kpi-snapshot";
     public int Order => 900;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
         var rows = await sql.ExecuteAsync("kpis", SnapshotStatements.Kpis, night, ct);
         rows += await sql.ExecuteAsync("members-by-plan", SnapshotStatements.MembersByPlan, night, ct);
@@ -23,7 +23,7 @@ internal sealed class KpiSnapshotStep(ReportingSql sql, ILogger<KpiSnapshotStep>
         }
         else
         {
-            logger.LogDebug("rewards.purchases is not there (yet): partner rewards figures of {Night} skipped", night);
+            logger.LogDebug("rewards.purchases is not there (yet): partner rewards figures of {Night} skipped", night.Night);
         }
 
         return rows;
@@ -36,17 +36,18 @@ internal sealed class MonthlyRetentionStep(ReportingSql sql) : INightlyJob
     public string Name => "reporting:monthly-retention";
     public int Order => 910;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
-        if (!ReportingSql.IsLastDayOfMonth(night))
+        if (!ReportingSql.IsLastDayOfMonth(night.Night))
         {
             return 0;
         }
 
-        var rows = await sql.ExecuteAsync("monthly-churn", SnapshotStatements.MonthlyChurn, night, ct);
+        var used = SnapshotStatements.UsedBenefit(await sql.RewardsAvailableAsync(ct), await sql.ClaimsAvailableAsync(ct));
+        var rows = await sql.ExecuteAsync("monthly-churn", SnapshotStatements.MonthlyChurn(used), night, ct);
         rows += await sql.ExecuteAsync("monthly-cohorts", SnapshotStatements.MonthlyCohorts, night, ct);
         rows += await sql.ExecuteAsync("monthly-mrr", SnapshotStatements.MonthlyMrr, night, ct);
-        rows += await sql.ExecuteAsync("monthly-tenure", SnapshotStatements.MonthlyTenure, night, ct);
+        rows += await sql.ExecuteAsync("monthly-tenure", SnapshotStatements.MonthlyTenure(used), night, ct);
         return rows;
     }
 }
@@ -57,9 +58,9 @@ internal sealed class PartnerStatementsStep(ReportingSql sql) : INightlyJob
     public string Name => "reporting:partner-statements";
     public int Order => 920;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
-        if (!ReportingSql.IsLastDayOfMonth(night))
+        if (!ReportingSql.IsLastDayOfMonth(night.Night))
         {
             return 0;
         }

@@ -3,8 +3,9 @@ using BenefitProgram.Reporting.Contracts;
 namespace BenefitProgram.Reporting.Snapshots;
 
 /// <summary>
-/// The set-based statements of the nightly reporting steps. Parameters: @day (the night, a calendar day in each program's
-/// time zone), @month (first day of its month), @previous_month, @now. Every statement ends in ON CONFLICT DO NOTHING on
+/// The set-based statements of the nightly reporting steps. Parameters: @day (the night, a calendar day in the programs'
+/// time zone), @month (first day of its month), @previous_month, @now, @programs (the programs of the night's time zone:
+/// every statement starts from the bounds <c>b</c> of these programs and touches no other program). Every statement ends in ON CONFLICT DO NOTHING on
 /// the table's unique key: a day (or month) that is already there stays as it was. Definitions: docs/reports.md.
 /// </summary>
 internal static class SnapshotStatements
@@ -25,7 +26,8 @@ internal static class SnapshotStatements
                    (@day::date::timestamp AT TIME ZONE p.time_zone) AS t0,
                    ((@day::date + 1)::timestamp AT TIME ZONE p.time_zone) AS t1,
                    (@month::date::timestamp AT TIME ZONE p.time_zone) AS m0
-            FROM platform.programs p)
+            FROM platform.programs p
+            WHERE p.id = ANY(@programs))
         """;
 
     /// <summary>Each membership's state at an instant (column of b): its last transition before it.</summary>
@@ -52,6 +54,39 @@ internal static class SnapshotStatements
             WHERE t.to_status IN {MemberStatuses} AND t.at < b.{instant}
             GROUP BY t.program_id, t.membership_id)
         """;
+
+    /// <summary>
+    /// "Used a benefit in the first 90 days" (docs/reports.md, "Program effect") as an SQL condition on a row with program_id,
+    /// member_id and first_start: a catalog redemption, a cashback purchase recorded by Rewards (not declined) or a submitted
+    /// refund claim in [joined, joined + 90 days). The Rewards parts only when its tables have the columns (ReportingSql).
+    /// </summary>
+    public static string UsedBenefit(bool purchases, bool claims)
+    {
+        var used = """
+            (EXISTS (SELECT 1 FROM catalog.redemptions r
+                     WHERE r.program_id = {0}.program_id AND r.member_id = {0}.member_id
+                       AND r.created_at >= {0}.first_start AND r.created_at < {0}.first_start + interval '90 days')
+            """;
+        if (purchases)
+        {
+            used += """
+                 OR EXISTS (SELECT 1 FROM rewards.purchases pu
+                            WHERE pu.program_id = {0}.program_id AND pu.member_id = {0}.member_id AND pu.state <> 'Declined'
+                              AND pu.purchased_at >= {0}.first_start AND pu.purchased_at < {0}.first_start + interval '90 days')
+                """;
+        }
+
+        if (claims)
+        {
+            used += """
+                 OR EXISTS (SELECT 1 FROM rewards.refund_claims rc
+                            WHERE rc.program_id = {0}.program_id AND rc.member_id = {0}.member_id
+                              AND rc.created_at >= {0}.first_start AND rc.created_at < {0}.first_start + interval '90 days')
+                """;
+        }
+
+        return used + ")";
+    }
 
     // ------------------------------------------------------------------ daily ------------------------------------------------------------------
 
@@ -206,7 +241,7 @@ internal static class SnapshotStatements
 
     // ------------------------------------------------------------------ monthly ------------------------------------------------------------------
 
-    public static readonly string MonthlyChurn = $"""
+    public static string MonthlyChurn(string usedBenefit) => $"""
         WITH {Bounds}, {StateAt("st0", "m0")}, {FirstStart("t1")},
         ch AS (
             SELECT DISTINCT ON (t.membership_id) t.membership_id, t.reason_code IN {InvoluntaryReasons} AS involuntary
@@ -215,9 +250,7 @@ internal static class SnapshotStatements
             ORDER BY t.membership_id, t.at, t.id),
         x AS (
             SELECT st0.program_id, b.m0, fs.first_start, ch.membership_id IS NOT NULL AS churned, coalesce(ch.involuntary, false) AS involuntary,
-                   EXISTS (SELECT 1 FROM catalog.redemptions r
-                           WHERE r.program_id = st0.program_id AND r.member_id = st0.member_id
-                             AND r.created_at >= fs.first_start AND r.created_at < fs.first_start + interval '90 days') AS used
+                   {string.Format(System.Globalization.CultureInfo.InvariantCulture, usedBenefit, "fs")} AS used
             FROM st0
             JOIN b ON b.program_id = st0.program_id
             JOIN fs ON fs.membership_id = st0.membership_id
@@ -276,7 +309,7 @@ internal static class SnapshotStatements
         """;
 
     /// <summary>Tenure counts for Kaplan–Meier, landmarked at day 90 (docs/reports.md, "Program effect").</summary>
-    public static readonly string MonthlyTenure = $"""
+    public static string MonthlyTenure(string usedBenefit) => $"""
         WITH {Bounds}, {FirstStart("t1")},
         fc AS (
             SELECT t.membership_id, min(t.at) AS first_churn
@@ -286,9 +319,7 @@ internal static class SnapshotStatements
         x AS (
             SELECT fs.program_id, fc.first_churn IS NOT NULL AS churned,
                    floor(extract(epoch FROM (coalesce(fc.first_churn, b.t1) - fs.first_start)) / 86400)::int AS days,
-                   EXISTS (SELECT 1 FROM catalog.redemptions r
-                           WHERE r.program_id = fs.program_id AND r.member_id = fs.member_id
-                             AND r.created_at >= fs.first_start AND r.created_at < fs.first_start + interval '90 days') AS used
+                   {string.Format(System.Globalization.CultureInfo.InvariantCulture, usedBenefit, "fs")} AS used
             FROM fs JOIN b ON b.program_id = fs.program_id
             LEFT JOIN fc ON fc.membership_id = fs.membership_id AND fc.first_churn >= fs.first_start
             WHERE fs.first_start <= b.t1 - interval '90 days'
@@ -356,9 +387,9 @@ internal static class SnapshotStatements
     /// <summary>The barometer of the month: performance computed, structure and social from the latest questionnaire.</summary>
     public static readonly string Barometer = $"""
         WITH {Bounds},
-        cur AS (SELECT * FROM reporting.partner_statements WHERE month = @month),
-        prev AS (SELECT partner_id, program_id, redemptions FROM reporting.partner_statements WHERE month = @previous_month),
-        mem AS (SELECT program_id, members FROM reporting.daily_kpis WHERE day = @day),
+        cur AS (SELECT * FROM reporting.partner_statements WHERE month = @month AND program_id = ANY(@programs)),
+        prev AS (SELECT partner_id, program_id, redemptions FROM reporting.partner_statements WHERE month = @previous_month AND program_id = ANY(@programs)),
+        mem AS (SELECT program_id, members FROM reporting.daily_kpis WHERE day = @day AND program_id = ANY(@programs)),
         qa AS (
             SELECT DISTINCT ON (a.program_id, a.partner_id) a.program_id, a.partner_id, a.structure_level, a.social_level
             FROM reporting.barometer_assessments a JOIN b ON b.program_id = a.program_id

@@ -9,7 +9,8 @@ using Npgsql;
 namespace BenefitProgram.Rewards.Cashback;
 
 /// <summary>
-/// "rewards:confirm-cashback": every pending cashback whose return window ended on or before the night moves to
+/// "rewards:confirm-cashback": every pending cashback of the night's programs whose return window (a calendar day in the
+/// program's time zone, see PurchaseImporter) ended on or before the night moves to
 /// confirmed, with its journal (member:pending → member:available) and its CashbackConfirmed event, set-based in one
 /// transaction. Running it again changes nothing (state check + the journal's unique key "confirm:{purchase}").
 /// </summary>
@@ -19,7 +20,7 @@ internal sealed class ConfirmCashbackJob(RewardsDbContext db, TimeProvider clock
 
     public int Order => 300;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -28,7 +29,7 @@ internal sealed class ConfirmCashbackJob(RewardsDbContext db, TimeProvider clock
             CREATE TEMP TABLE confirming ON COMMIT DROP AS
             WITH upd AS (
               UPDATE rewards.purchases SET state = 'Confirmed', confirmed_at = @now
-              WHERE state = 'Pending' AND window_ends_on <= @night
+              WHERE state = 'Pending' AND window_ends_on <= @night AND program_id = ANY(@programs)
               RETURNING id, program_id, partner_id, member_id, cashback_minor, currency)
             SELECT upd.*, gen_random_uuid() AS journal_id FROM upd;
 
@@ -50,7 +51,8 @@ internal sealed class ConfirmCashbackJob(RewardsDbContext db, TimeProvider clock
             """, connection);
         cmd.CommandTimeout = 3600;
         cmd.Parameters.AddWithValue("now", now);
-        cmd.Parameters.AddWithValue("night", night);
+        cmd.Parameters.AddWithValue("night", night.Night);
+        cmd.Parameters.AddWithValue("programs", night.Programs);
         cmd.Parameters.AddWithValue("type", PurchaseImporter.EventType<CashbackConfirmed>());
         var confirmed = new List<(string Currency, long Count, long MinorUnits)>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct))

@@ -151,7 +151,8 @@ internal sealed class PayoutService(RewardsDbContext db, TimeProvider clock, ICo
 }
 
 /// <summary>
-/// "rewards:prepare-payouts": on the last night of a month, prepares that month's payout batch of every program (EUR).
+/// "rewards:prepare-payouts": on the last night of a month (in the programs' time zone), prepares that month's payout batch
+/// of every program of the night's zone (EUR).
 /// Other nights do nothing. A second run for the same period creates nothing new (unique batch per period).
 /// </summary>
 internal sealed class PreparePayoutsJob(PayoutService payouts, IProgramDirectory programs) : INightlyJob
@@ -160,15 +161,16 @@ internal sealed class PreparePayoutsJob(PayoutService payouts, IProgramDirectory
 
     public int Order => 310;
 
-    public async Task<long> RunAsync(DateOnly night, CancellationToken ct)
+    public async Task<long> RunAsync(NightScope scope, CancellationToken ct)
     {
+        var night = scope.Night;
         if (night.AddDays(1).Month == night.Month)
         {
             return 0;
         }
 
         long lines = 0;
-        foreach (var program in await programs.ListAsync(ct))
+        foreach (var program in (await programs.ListAsync(ct)).Where(p => scope.ProgramIds.Contains(p.Id)))
         {
             var batch = await payouts.PrepareAsync(program.Id, PayoutService.PeriodKeyFor(night), program.Currency, "job:rewards:prepare-payouts", ct);
             lines += batch.Created ? batch.Lines : 0;

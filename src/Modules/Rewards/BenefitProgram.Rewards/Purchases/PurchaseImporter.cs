@@ -2,8 +2,10 @@ using System.Data;
 using System.Diagnostics;
 using BenefitProgram.Catalog.Contracts;
 using BenefitProgram.Common;
+using BenefitProgram.Common.Jobs;
 using BenefitProgram.Common.Observability;
 using BenefitProgram.Members.Contracts;
+using BenefitProgram.Platform.Contracts;
 using BenefitProgram.Rewards.Cashback;
 using BenefitProgram.Rewards.Contracts;
 using BenefitProgram.Rewards.Persistence;
@@ -51,6 +53,7 @@ internal sealed class PurchaseImporter(
     IPartnerDirectory partners,
     IClickAttribution clicks,
     IMemberEntitlements members,
+    IProgramDirectory programs,
     TimeProvider clock,
     ILogger<PurchaseImporter> logger)
 {
@@ -233,6 +236,11 @@ internal sealed class PurchaseImporter(
 
         // 5. Year-to-date cashback per (member, offer, year) for offers with a yearly cap, then the rule, in purchase order.
         var ytd = await YearToDateAsync(connection, candidates, ct);
+        var zones = new Dictionary<Guid, string>();
+        foreach (var programId in candidates.Select(r => r.ProgramId).Distinct())
+        {
+            zones[programId] = (await programs.FindByIdAsync(programId, ct))?.TimeZone ?? "Europe/Berlin";
+        }
         foreach (var row in candidates.OrderBy(r => r.Report.PurchasedAt).ThenBy(r => r.No))
         {
             var report = row.Report;
@@ -246,7 +254,8 @@ internal sealed class PurchaseImporter(
             row.Outcome = decision.Declined ? RowOutcomes.Declined : RowOutcomes.Recorded;
             row.PartnerShare = Ledger.LedgerWriter.Split(row.Cashback, partner!.Terms.PartnerShareBasisPoints).Partner;
             row.Commission = new Money(report.AmountMinorUnits, report.Currency).Percent(partner.Terms.CommissionRateBasisPoints).MinorUnits;
-            var baseDate = report.ServiceDate ?? DateOnly.FromDateTime(report.PurchasedAt.UtcDateTime);
+            // The window is counted in calendar days of the program's time zone: the night of its last day (in that zone) confirms.
+            var baseDate = report.ServiceDate ?? NightScope.LocalDate(report.PurchasedAt, zones[row.ProgramId]);
             row.WindowEndsOn = baseDate.AddDays(row.Offer.Cashback?.ReturnWindowDays ?? 0);
             ytd[key] = used + row.Cashback;
         }

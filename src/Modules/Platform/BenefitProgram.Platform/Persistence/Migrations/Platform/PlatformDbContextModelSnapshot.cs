@@ -213,6 +213,11 @@ namespace BenefitProgram.Platform.Persistence.Migrations.Platform
                         .HasColumnType("character varying(20)")
                         .HasColumnName("period");
 
+                    b.Property<string>("Zone")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("zone");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
@@ -246,11 +251,14 @@ namespace BenefitProgram.Platform.Persistence.Migrations.Platform
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("started_at");
 
-                    b.HasKey("Job", "Period")
+                    b.HasKey("Job", "Period", "Zone")
                         .HasName("pk_job_runs");
 
                     b.HasIndex("StartedAt")
                         .HasDatabaseName("ix_job_runs_started_at");
+
+                    b.HasIndex("Zone", "Period")
+                        .HasDatabaseName("ix_job_runs_zone_period");
 
                     b.ToTable("job_runs", "platform");
                 });
