@@ -17,6 +17,26 @@ public static class PartnerFormat
             ? d.ToString("MMMM yyyy", CultureInfo.CurrentCulture)
             : month;
 
+    /// <summary>The purchase importer's reason codes as sentences (English keys of PortalText); an unknown code stays as it is.</summary>
+    public static string Reason(string code) => code switch
+    {
+        "member-not-found" => "No member with this member number in the program.",
+        "member-missing" => "Give a click id or a member number with the offer id.",
+        "member-reference-invalid" => "The member number or click id is not valid.",
+        "click-not-found" => "This click id is unknown.",
+        "offer-not-found" => "No offer of yours with this offer id.",
+        "offer-id-invalid" => "The offer id is not valid.",
+        "offer-does-not-match-click" => "The offer id does not match the click.",
+        "order-reference-invalid" => "The order reference is missing or too long.",
+        "amount-invalid" => "The amount is not a number like 1999.99.",
+        "amount-must-be-positive" => "The amount must be more than zero.",
+        "currency-invalid" => "The currency is not a code like EUR.",
+        "purchase-date-invalid" => "The purchase date is not a date like 2026-11-20.",
+        "service-date-invalid" => "The service date is not a date like 2026-11-20.",
+        "csv-malformed" => "The row is not valid CSV (check the quotes).",
+        _ => code,
+    };
+
     /// <summary>Short month for chart axes, e.g. "Nov 26".</summary>
     public static string ShortMonth(string month) =>
         DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
