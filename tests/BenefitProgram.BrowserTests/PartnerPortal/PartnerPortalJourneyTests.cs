@@ -107,12 +107,12 @@ public sealed class PartnerPortalJourneyTests(PortalFixture fixture) : PortalTes
 
         // The company profile: the API's field error for an empty category list shows at the list; then it saves.
         await Nav("Company").ClickAsync();
-        await Page.GetByLabel("leisure", new() { Exact = true }).UncheckAsync();
+        await Page.GetByLabel("Leisure", new() { Exact = true }).UncheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save profile" }).ClickAsync();
         await Expect(Page.Locator("#categories-error")).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("form-problem")).ToContainTextAsync("check the highlighted fields");
         await ShotAsync("profile-field-error");
-        await Page.GetByLabel("culture", new() { Exact = true }).CheckAsync();
+        await Page.GetByLabel("Culture", new() { Exact = true }).CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save profile" }).ClickAsync();
         await Expect(Page.GetByTestId("done")).ToContainTextAsync("The profile was saved.");
         Assert.Equal(["culture"], (await ApiAsync("/api/v1/partner/profile")).GetProperty("categories").EnumerateArray().Select(c => c.GetString()));

@@ -37,6 +37,21 @@ public static class PartnerFormat
         _ => code,
     };
 
+    /// <summary>Who funds the cashback, as a sentence end (English key of PortalText).</summary>
+    public static string Funding(BenefitProgram.Catalog.Contracts.CashbackFunding funding) => funding switch
+    {
+        BenefitProgram.Catalog.Contracts.CashbackFunding.Partner => "you",
+        BenefitProgram.Catalog.Contracts.CashbackFunding.Program => "the program",
+        _ => "you and the program together",
+    };
+
+    /// <summary>A category code ("leisure") by its German name, or in English with a capital letter ("Leisure").</summary>
+    public static string Category(PortalText text, string code)
+    {
+        var name = text[code];
+        return name == code && code.Length > 0 ? char.ToUpperInvariant(code[0]) + code[1..] : name;
+    }
+
     /// <summary>Short month for chart axes, e.g. "Nov 26".</summary>
     public static string ShortMonth(string month) =>
         DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
