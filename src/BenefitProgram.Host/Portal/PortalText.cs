@@ -96,7 +96,7 @@ public sealed partial class PortalText
     // Each area keeps its texts in a file of its own (PortalText.Member.cs, PortalText.PartnerOps.cs).
     private static Dictionary<string, string> Combine(Dictionary<string, string> shell)
     {
-        foreach (var part in new[] { MemberGerman(), PartnerOpsGerman(), OpsGerman() })
+        foreach (var part in new[] { MemberGerman(), PartnerOpsGerman(), OpsGerman(), PartnerGerman() })
         {
             foreach (var (english, german) in part)
             {
@@ -112,4 +112,6 @@ public sealed partial class PortalText
     private static partial Dictionary<string, string> PartnerOpsGerman();
 
     private static partial Dictionary<string, string> OpsGerman();
+
+    private static partial Dictionary<string, string> PartnerGerman();
 }
