@@ -453,7 +453,9 @@ public sealed partial class BillingNightSqlTests(AppFixture fixture) : ApiTest(f
                 continue;
             }
 
-            lines.Add(string.Join('|', "event", N(message.OccurredAt), type.Name, N(JsonSerializer.Serialize(payload, type, OutboxMessage.Json))));
+            // And as stored: jsonb text, the same bytes whichever path wrote it (after the ids are named).
+            lines.Add(string.Join('|', "event", N(message.OccurredAt), type.Name, N(JsonSerializer.Serialize(payload, type, OutboxMessage.Json)),
+                N(message.Type), N(message.Payload)));
         }
 
         lines.Sort(StringComparer.Ordinal);
