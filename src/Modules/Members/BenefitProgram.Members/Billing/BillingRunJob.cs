@@ -2,7 +2,10 @@ using BenefitProgram.Members.Contracts;
 using BenefitProgram.Members.Domain;
 using BenefitProgram.Members.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BenefitProgram.Members.Billing;
 
@@ -11,133 +14,149 @@ public sealed record BillingRunReport(
 
 /// <summary>
 /// The nightly billing run for memberships billed offline (Stripe runs its own renewals and dunning and tells us by
-/// webhook): trials ending into active (or past due), renewals, scheduled downgrades, cancellations ending at period end,
-/// dunning (past due → suspended → ended) and pauses that ran out. It works in keyset-paged batches, each saved in one
-/// transaction with its transitions and events; every step is guarded by state and time and fees are unique per period,
-/// so running it twice (or again after a crash) changes nothing the second time.
+/// webhook): cancellations ending at period end, trials ending into active (or past due), renewals with scheduled
+/// downgrades (catching up at most 12 missed periods), dunning (past due → suspended, daily retry of the latest failed
+/// fee), suspended → ended and pauses that ran out.
+/// <para>
+/// Set-based (ADR 0018): every case is one SQL statement (data-modifying CTEs) run over keyset batches of
+/// <see cref="BatchSize"/> memberships, each batch one transaction that writes the membership rows, their transition
+/// rows, the fees and the outbox rows of the events together. The statements reproduce exactly what the entity methods
+/// (<see cref="Membership"/>, <see cref="MembershipBilling.ChargeAsync"/>, <see cref="MembershipBilling.RetryOutstandingAsync"/>)
+/// write, which the interactive paths still use; <c>BillingNightSqlTests</c> compares both on the same memberships.
+/// Every statement is guarded by state and time and the fee reference is unique per membership, kind, period and plan,
+/// so running the night twice, or again after a crash between batches, changes nothing the second time.
+/// </para>
 /// </summary>
-internal sealed class BillingRunJob(MembersDbContext db, MembershipBilling billing, TimeProvider clock, ILogger<BillingRunJob> logger)
+internal sealed class BillingRunJob(MembersDbContext db, IOptions<BillingOptions> options, TimeProvider clock, ILogger<BillingRunJob> logger)
 {
-    private const int BatchSize = 200;
+    /// <summary>The offline provider's (simulated) decline, as <see cref="OfflineBillingProvider"/> reports it.</summary>
+    internal const string SimulatedDecline = "card_declined (simulated)";
+
+    /// <summary>Memberships per batch (one transaction each).</summary>
+    internal int BatchSize { get; set; } = 20_000;
+
+    /// <summary>Called after each committed batch with the step's name (tests inject a crash between batches here).</summary>
+    internal Func<string, CancellationToken, Task>? AfterBatch { get; set; }
 
     public Task RunAsync(CancellationToken ct) => RunAsync(null, ct);
 
     public async Task<BillingRunReport> RunAsync(Guid? programId, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var d = billing.Dunning;
-        int trials = 0, renewed = 0, failed = 0, recovered = 0, downgrades = 0, ended = 0, suspended = 0, pauses = 0;
-        var offline = OfflineBillingProvider.ProviderName;
-        IQueryable<Membership> Scope() => db.Memberships.Include(m => m.Plan)
-            .Where(m => m.BillingProvider == offline && (programId == null || m.ProgramId == programId));
+        var at = clock.GetUtcNow().ToUniversalTime();
+        // PostgreSQL keeps microseconds: the event payloads and the rows carry the same instant.
+        var now = new DateTimeOffset(at.Ticks - at.Ticks % 10, TimeSpan.Zero);
+        var d = options.Value.Dunning;
+        var run = new Run(programId, now, d);
 
-        // 1. Cancelled memberships whose paid period is over end (voluntary).
-        await ForEachAsync(Scope().Where(m => m.Status == MembershipStatus.Cancelled && m.CurrentPeriodEnd <= now), m =>
-        {
-            m.End(EndKind.Voluntary, m.CancellationReasonCode ?? "cancelled", now, MembershipBilling.SystemActor);
-            ended++;
-            return Task.CompletedTask;
-        }, ct);
+        // The order is the entity run's: a membership that one step changes is seen by the later steps as changed.
+        var ended = (await RunStepAsync("end-cancelled", BillingSql.EndCancelled(Scope(programId)), run, ct))[0];
+        var trials = await RunStepAsync("trials", BillingSql.Trials(Scope(programId)), run, ct);
+        var renewals = await RunStepAsync("renewals", BillingSql.Renewals(Scope(programId)), run, ct);
+        var suspended = (await RunStepAsync("suspend", BillingSql.Suspend(Scope(programId)), run, ct))[0];
+        var recovered = (await RunStepAsync("retry", BillingSql.Retry(Scope(programId)), run, ct))[0];
+        ended += (await RunStepAsync("end-suspended", BillingSql.EndSuspended(Scope(programId)), run, ct))[0];
+        var pauses = (await RunStepAsync("pauses", BillingSql.PausesExpired(Scope(programId)), run, ct))[0];
 
-        // 2. Trials that are over: the first charge decides between active and past due.
-        await ForEachAsync(Scope().Where(m => m.Status == MembershipStatus.Trialing && m.TrialEndsAt <= now), async m =>
-        {
-            var start = m.TrialEndsAt!.Value;
-            var end = m.Plan.PeriodEndFrom(start);
-            if (await billing.ChargeAsync(m, FeeKind.Subscription, m.Plan.PriceMinorUnits, start, end, ct))
-            {
-                m.Activate(start, end, now, MembershipBilling.SystemActor, "trial-converted");
-                trials++;
-            }
-            else
-            {
-                failed++;
-            }
-        }, ct);
-
-        // 3. Renewals (with scheduled downgrades first); catches up at most 12 missed periods.
-        await ForEachAsync(Scope().Where(m => m.Status == MembershipStatus.Active && m.CurrentPeriodEnd <= now), async m =>
-        {
-            for (var i = 0; i < 12 && m.Status == MembershipStatus.Active && m.CurrentPeriodEnd <= now; i++)
-            {
-                if (m.ScheduledPlanId is { } scheduled)
-                {
-                    var plan = await db.Plans.SingleAsync(p => p.Id == scheduled, ct);
-                    m.ApplyScheduledPlan(plan, now, MembershipBilling.SystemActor);
-                    downgrades++;
-                }
-
-                var start = m.CurrentPeriodEnd!.Value;
-                var end = m.Plan.PeriodEndFrom(start);
-                if (await billing.ChargeAsync(m, FeeKind.Subscription, m.Plan.PriceMinorUnits, start, end, ct))
-                {
-                    m.Renew(start, end);
-                    renewed++;
-                }
-                else
-                {
-                    failed++;
-                }
-            }
-        }, ct);
-
-        // 4. Dunning: past due too long → suspended; otherwise retry the charge once a day.
-        var suspendBefore = now.AddDays(-d.SuspendAfterDays);
-        await ForEachAsync(Scope().Where(m => m.Status == MembershipStatus.PastDue), async m =>
-        {
-            if (m.PastDueSince <= suspendBefore)
-            {
-                m.Suspend(now, MembershipBilling.SystemActor);
-                suspended++;
-            }
-            else if (m.PastDueSince < now.AddHours(-20) && await billing.RetryOutstandingAsync(m, MembershipBilling.SystemActor, ct))
-            {
-                recovered++;
-            }
-        }, ct);
-
-        // 5. Suspended too long → ended (involuntary churn).
-        var endBefore = now.AddDays(-d.EndAfterSuspendedDays);
-        await ForEachAsync(Scope().Where(m => m.Status == MembershipStatus.Suspended && m.StatusChangedAt <= endBefore), m =>
-        {
-            m.End(EndKind.Involuntary, "dunning-exhausted", now, MembershipBilling.SystemActor);
-            ended++;
-            return Task.CompletedTask;
-        }, ct);
-
-        // 6. Pauses that ran out resume by themselves.
-        var pauseBefore = now.AddDays(-d.MaxPauseDays);
-        await ForEachAsync(Scope().Where(m => m.Status == MembershipStatus.Paused && m.PausedAt <= pauseBefore), m =>
-        {
-            m.Resume(now, MembershipBilling.SystemActor, "pause-expired");
-            pauses++;
-            return Task.CompletedTask;
-        }, ct);
-
-        var report = new BillingRunReport(trials, renewed, failed, recovered, downgrades, ended, suspended, pauses);
+        var report = new BillingRunReport((int)trials[0], (int)renewals[0], (int)(trials[1] + renewals[1]), (int)recovered,
+            (int)renewals[2], (int)ended, (int)suspended, (int)pauses);
         logger.LogInformation("Billing run at {Now}: {Report}", now, report);
         return report;
     }
 
-    private async Task ForEachAsync(IQueryable<Membership> query, Func<Membership, Task> act, CancellationToken ct)
+    private static string Scope(Guid? programId) =>
+        $"ms.billing_provider = '{OfflineBillingProvider.ProviderName}'" + (programId is null ? "" : " AND ms.program_id = @program");
+
+    private sealed record Run(Guid? ProgramId, DateTimeOffset Now, DunningSettings Dunning);
+
+    /// <summary>Runs one step's statement batch after batch; returns the sums of its counters.</summary>
+    private async Task<long[]> RunStepAsync(string step, string sql, Run run, CancellationToken ct)
     {
-        var last = Guid.Empty;
+        long[]? totals = null;
+        var after = Guid.Empty;
         while (true)
         {
-            var batch = await query.Where(m => m.Id.CompareTo(last) > 0).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
-            if (batch.Count == 0)
+            ct.ThrowIfCancellationRequested();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            var transaction = (NpgsqlTransaction)tx.GetDbTransaction();
+            await using (var tz = new NpgsqlCommand("SET LOCAL TimeZone = 'UTC'", connection, transaction))
             {
-                return;
+                await tz.ExecuteNonQueryAsync(ct);
             }
 
-            foreach (var membership in batch)
+            Guid? last = null;
+            long[] counts;
+            await using (var cmd = new NpgsqlCommand(sql, connection, transaction))
             {
-                await act(membership);
+                cmd.CommandTimeout = 3600;
+                AddParameters(cmd, sql, run, after);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                if (!reader.IsDBNull(0))
+                {
+                    last = reader.GetGuid(0);
+                }
+
+                counts = new long[reader.FieldCount - 1];
+                for (var i = 1; i < reader.FieldCount; i++)
+                {
+                    counts[i - 1] = reader.GetInt64(i);
+                }
             }
 
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            last = batch[^1].Id;
+            totals ??= new long[counts.Length];
+            if (last is null)
+            {
+                await tx.RollbackAsync(ct);
+                return totals;
+            }
+
+            await tx.CommitAsync(ct);
+            for (var i = 0; i < counts.Length; i++)
+            {
+                totals[i] += counts[i];
+            }
+
+            after = last.Value;
+            if (AfterBatch is { } hook)
+            {
+                await hook(step, ct);
+            }
         }
+    }
+
+    private void AddParameters(NpgsqlCommand cmd, string sql, Run run, Guid after)
+    {
+        void Add(string name, object value)
+        {
+            if (sql.Contains('@' + name, StringComparison.Ordinal))
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
+        }
+
+        Add("now", run.Now);
+        Add("ms", run.Now.ToUnixTimeMilliseconds());
+        Add("after", after);
+        Add("size", BatchSize);
+        Add("actor", MembershipBilling.SystemActor);
+        Add("decline", SimulatedDecline);
+        Add("suspendBefore", run.Now.AddDays(-run.Dunning.SuspendAfterDays));
+        Add("retryBefore", run.Now.AddHours(-20));
+        Add("endBefore", run.Now.AddDays(-run.Dunning.EndAfterSuspendedDays));
+        Add("pauseBefore", run.Now.AddDays(-run.Dunning.MaxPauseDays));
+        if (run.ProgramId is { } program)
+        {
+            Add("program", program);
+        }
+
+        Add("tTransitioned", BillingSql.EventType<MembershipTransitioned>());
+        Add("tEnded", BillingSql.EventType<MembershipEnded>());
+        Add("tActivated", BillingSql.EventType<MembershipActivated>());
+        Add("tFeeCharged", BillingSql.EventType<FeeCharged>());
+        Add("tPaymentFailed", BillingSql.EventType<PaymentFailed>());
+        Add("tPlanChanged", BillingSql.EventType<PlanChanged>());
+        Add("tSuspended", BillingSql.EventType<MembershipSuspended>());
+        Add("tResumed", BillingSql.EventType<MembershipResumed>());
     }
 }
