@@ -59,7 +59,8 @@ public sealed class AccessibilityTests(PortalFixture fixture) : PortalTest(fixtu
             ("anonymous", null, null, 390, ["/signin", "/signup"]),
             ("member", "anna.schmidt@example.com", "Demo-Member-2026", 390, ["/", "/?q=Reise", "{offer}", "/cashback", "/claims", "/key-tags", "/membership"]),
             ("partner", "reisen@partner.example", "Demo-Partner-2026", 1280,
-                ["/partner", "/partner/offers", "/partner/offers/new", "/partner/offers/upload", "/partner/redemptions", "/partner/till", "/partner/api-keys"]),
+                ["/partner", "/partner/offers", "/partner/offers/new", "/partner/offers/upload", "/partner/redemptions", "/partner/till", "/partner/api-keys",
+                 "/partner/codes", "/partner/purchases", "/partner/statements", "/partner/revenue", "/partner/users", "/partner/profile"]),
             ("operator", "operator@pluskonto.example", "Demo-Operator-2026", 1280,
                 ["/ops", "/ops/offers", "/ops/claims", "/ops/members", "{member}", "/ops/partners", "/ops/plans", "/ops/payouts", "/ops/jobs"]),
         };

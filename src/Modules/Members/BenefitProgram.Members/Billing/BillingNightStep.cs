@@ -14,7 +14,8 @@ internal sealed class BillingNightStep(BillingRunJob billing) : INightlyJob
 
     public async Task<long> RunAsync(NightScope night, CancellationToken ct)
     {
-        var report = await billing.RunAsync(null, ct);
+        // Only the zone's programs: with several zones, each program is settled in its own zone's night.
+        var report = await billing.RunAsync(night.Programs, ct);
         return report.TrialsConverted + report.Renewed + report.PaymentsFailed + report.PaymentsRecovered
             + report.DowngradesApplied + report.Ended + report.Suspended + report.PausesExpired;
     }

@@ -40,22 +40,25 @@ internal sealed class BillingRunJob(MembersDbContext db, IOptions<BillingOptions
 
     public Task RunAsync(CancellationToken ct) => RunAsync(null, ct);
 
-    public async Task<BillingRunReport> RunAsync(Guid? programId, CancellationToken ct)
+    public Task<BillingRunReport> RunAsync(Guid programId, CancellationToken ct) => RunAsync([programId], ct);
+
+    /// <summary>Settles the offline memberships of <paramref name="programs"/> (all programs when null) due up to now.</summary>
+    public async Task<BillingRunReport> RunAsync(Guid[]? programs, CancellationToken ct)
     {
         var at = clock.GetUtcNow().ToUniversalTime();
         // PostgreSQL keeps microseconds: the event payloads and the rows carry the same instant.
         var now = new DateTimeOffset(at.Ticks - at.Ticks % 10, TimeSpan.Zero);
         var d = options.Value.Dunning;
-        var run = new Run(programId, now, d);
+        var run = new Run(programs, now, d);
 
         // The order is the entity run's: a membership that one step changes is seen by the later steps as changed.
-        var ended = (await RunStepAsync("end-cancelled", BillingSql.EndCancelled(Scope(programId)), run, ct))[0];
-        var trials = await RunStepAsync("trials", BillingSql.Trials(Scope(programId)), run, ct);
-        var renewals = await RunStepAsync("renewals", BillingSql.Renewals(Scope(programId)), run, ct);
-        var suspended = (await RunStepAsync("suspend", BillingSql.Suspend(Scope(programId)), run, ct))[0];
-        var recovered = (await RunStepAsync("retry", BillingSql.Retry(Scope(programId)), run, ct))[0];
-        ended += (await RunStepAsync("end-suspended", BillingSql.EndSuspended(Scope(programId)), run, ct))[0];
-        var pauses = (await RunStepAsync("pauses", BillingSql.PausesExpired(Scope(programId)), run, ct))[0];
+        var ended = (await RunStepAsync("end-cancelled", BillingSql.EndCancelled(Scope(programs)), run, ct))[0];
+        var trials = await RunStepAsync("trials", BillingSql.Trials(Scope(programs)), run, ct);
+        var renewals = await RunStepAsync("renewals", BillingSql.Renewals(Scope(programs)), run, ct);
+        var suspended = (await RunStepAsync("suspend", BillingSql.Suspend(Scope(programs)), run, ct))[0];
+        var recovered = (await RunStepAsync("retry", BillingSql.Retry(Scope(programs)), run, ct))[0];
+        ended += (await RunStepAsync("end-suspended", BillingSql.EndSuspended(Scope(programs)), run, ct))[0];
+        var pauses = (await RunStepAsync("pauses", BillingSql.PausesExpired(Scope(programs)), run, ct))[0];
 
         var report = new BillingRunReport((int)trials[0], (int)renewals[0], (int)(trials[1] + renewals[1]), (int)recovered,
             (int)renewals[2], (int)ended, (int)suspended, (int)pauses);
@@ -63,10 +66,10 @@ internal sealed class BillingRunJob(MembersDbContext db, IOptions<BillingOptions
         return report;
     }
 
-    private static string Scope(Guid? programId) =>
-        $"ms.billing_provider = '{OfflineBillingProvider.ProviderName}'" + (programId is null ? "" : " AND ms.program_id = @program");
+    private static string Scope(Guid[]? programs) =>
+        $"ms.billing_provider = '{OfflineBillingProvider.ProviderName}'" + (programs is null ? "" : " AND ms.program_id = ANY(@programs)");
 
-    private sealed record Run(Guid? ProgramId, DateTimeOffset Now, DunningSettings Dunning);
+    private sealed record Run(Guid[]? Programs, DateTimeOffset Now, DunningSettings Dunning);
 
     /// <summary>Runs one step's statement batch after batch; returns the sums of its counters.</summary>
     private async Task<long[]> RunStepAsync(string step, string sql, Run run, CancellationToken ct)
@@ -145,9 +148,9 @@ internal sealed class BillingRunJob(MembersDbContext db, IOptions<BillingOptions
         Add("retryBefore", run.Now.AddHours(-20));
         Add("endBefore", run.Now.AddDays(-run.Dunning.EndAfterSuspendedDays));
         Add("pauseBefore", run.Now.AddDays(-run.Dunning.MaxPauseDays));
-        if (run.ProgramId is { } program)
+        if (run.Programs is { } programs)
         {
-            Add("program", program);
+            Add("programs", programs);
         }
 
         Add("tTransitioned", BillingSql.EventType<MembershipTransitioned>());

@@ -34,7 +34,7 @@ internal sealed class TrialEndingStep(MembersDbContext db, TimeProvider clock) :
                 WITH due AS (
                     UPDATE members.memberships ms SET trial_end_announced_for = ms.trial_ends_at
                     FROM members.plans p
-                    WHERE p.id = ms.plan_id AND ms.status = 'Trialing'
+                    WHERE p.id = ms.plan_id AND ms.status = 'Trialing' AND ms.program_id = ANY(@programs)
                       AND ms.trial_ends_at > @now AND ms.trial_ends_at <= @until
                       AND ms.trial_end_announced_for IS DISTINCT FROM ms.trial_ends_at
                     RETURNING ms.program_id, ms.member_id, ms.id, ms.trial_ends_at, p.code, p.price_minor_units, p.currency)
@@ -48,6 +48,7 @@ internal sealed class TrialEndingStep(MembersDbContext db, TimeProvider clock) :
             cmd.Parameters.AddWithValue("now", now);
             cmd.Parameters.AddWithValue("until", now + Notice);
             cmd.Parameters.AddWithValue("type", EventType);
+            cmd.Parameters.AddWithValue("programs", night.Programs);
             return await cmd.ExecuteNonQueryAsync(ct);
         }
         finally
