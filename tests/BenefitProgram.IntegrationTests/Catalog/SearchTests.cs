@@ -20,6 +20,9 @@ public sealed class SearchTests(CatalogFixture fixture, ITestOutputHelper output
         return page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetProperty("de").GetString()!).ToList();
     }
 
+    private static async Task<long> TotalAsync(HttpClient member, string query) =>
+        (await member.GetFromJsonAsync<JsonElement>("/api/v1/me/offers" + query)).GetProperty("total").GetInt64();
+
     [Fact]
     public async Task German_stems_find_German_offers_and_English_words_find_English_ones()
     {
@@ -99,6 +102,12 @@ public sealed class SearchTests(CatalogFixture fixture, ITestOutputHelper output
 
         Assert.Empty(await TitlesAsync(member, ""));
         Assert.Equal(["Einmal-Gutschein"], await TitlesAsync(await Fixture.MemberAsync(Guid.NewGuid()), ""));
+        // The total of a browse (no words) is the member-independent count minus the member's used-up offers among it;
+        // with words the matches are counted directly. Both leave out what this member may no longer redeem.
+        Assert.Equal(0, await TotalAsync(member, ""));
+        Assert.Equal(0, await TotalAsync(member, "?q=Gutschein"));
+        Assert.Equal(1, await TotalAsync(await Fixture.MemberAsync(Guid.NewGuid()), ""));
+        Assert.Equal(1, await TotalAsync(await Fixture.MemberAsync(Guid.NewGuid()), "?q=Gutschein"));
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/v1/me/offers/{once}")).StatusCode);
     }
 
