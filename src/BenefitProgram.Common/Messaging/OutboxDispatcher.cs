@@ -137,24 +137,40 @@ public sealed class OutboxDispatcherService<TContext>(
                 logger.LogError(ex, "Outbox dispatcher for {Context} failed; retrying", typeof(TContext).Name);
             }
 
-            await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            await signal.WaitAsync(dispatcher.Schema, options.Value.PollInterval, stoppingToken);
         }
     }
 }
 
-/// <summary>Wakes the dispatchers as soon as a SaveChanges has stored outbox messages, instead of waiting for the poll.</summary>
+/// <summary>
+/// Wakes a module's dispatcher as soon as that module has stored outbox messages (after the SaveChanges, or after the
+/// commit when they were saved inside an explicit transaction), instead of waiting for the poll. One signal per schema:
+/// a redemption wakes the catalog's dispatcher only, not the seven others for an empty look at their outboxes.
+/// </summary>
 public sealed class OutboxSignal
 {
-    private TaskCompletionSource pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> pending = new(StringComparer.Ordinal);
 
-    public void Notify() =>
-        Interlocked.Exchange(ref pending, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    private TaskCompletionSource Current(string schema) =>
+        pending.GetOrAdd(schema, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    public void Notify(string schema)
+    {
+        var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource? old = null;
+        pending.AddOrUpdate(schema, fresh, (_, existing) =>
+        {
+            old = existing;
+            return fresh;
+        });
+        old?.TrySetResult();
+    }
+
+    public async Task WaitAsync(string schema, TimeSpan timeout, CancellationToken ct)
     {
         try
         {
-            await Volatile.Read(ref pending).Task.WaitAsync(timeout, ct);
+            await Current(schema).Task.WaitAsync(timeout, ct);
         }
         catch (TimeoutException)
         {
@@ -167,10 +183,18 @@ public sealed class OutboxSignal
     }
 }
 
-/// <summary>Notifies <see cref="OutboxSignal"/> after a SaveChanges that stored outbox messages.</summary>
-public sealed class OutboxSignalInterceptor(OutboxSignal signal) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+/// <summary>
+/// Notifies <see cref="OutboxSignal"/> for the context's schema after a SaveChanges that stored outbox messages: at once
+/// when no explicit transaction is open, else when that transaction commits (before, the messages are not visible to the
+/// dispatcher). Without the commit signal, messages saved in a transaction (redemptions, imports) waited for the next
+/// poll and were dispatched in bursts once a second, each burst a spike of consumer transactions
+/// (bench/README.md, "Search and redemption latency").
+/// </summary>
+public sealed class OutboxSignalInterceptor(OutboxSignal signal) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor,
+    Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor
 {
     private bool hadMessages;
+    private bool pendingCommit;
 
     public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
         Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData,
@@ -184,11 +208,51 @@ public sealed class OutboxSignalInterceptor(OutboxSignal signal) : Microsoft.Ent
     public override ValueTask<int> SavedChangesAsync(
         Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (hadMessages && eventData.Context?.Database.CurrentTransaction is null)
+        if (hadMessages && eventData.Context is ModuleDbContext context)
         {
-            signal.Notify();
+            if (context.Database.CurrentTransaction is null)
+            {
+                signal.Notify(context.Schema);
+            }
+            else
+            {
+                pendingCommit = true;
+            }
         }
 
         return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    void Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor.TransactionCommitted(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+        Committed(eventData);
+
+    Task Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor.TransactionCommittedAsync(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData,
+        CancellationToken cancellationToken)
+    {
+        Committed(eventData);
+        return Task.CompletedTask;
+    }
+
+    void Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor.TransactionRolledBack(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) =>
+        pendingCommit = false;
+
+    Task Microsoft.EntityFrameworkCore.Diagnostics.IDbTransactionInterceptor.TransactionRolledBackAsync(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData,
+        CancellationToken cancellationToken)
+    {
+        pendingCommit = false;
+        return Task.CompletedTask;
+    }
+
+    private void Committed(Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData)
+    {
+        if (pendingCommit && eventData.Context is ModuleDbContext context)
+        {
+            pendingCommit = false;
+            signal.Notify(context.Schema);
+        }
     }
 }

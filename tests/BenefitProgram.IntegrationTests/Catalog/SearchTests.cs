@@ -5,6 +5,7 @@ using System.Text.Json;
 using BenefitProgram.Catalog.Demo;
 using BenefitProgram.Common;
 using BenefitProgram.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -19,6 +20,9 @@ public sealed class SearchTests(CatalogFixture fixture, ITestOutputHelper output
         var page = await response.Content.ReadFromJsonAsync<JsonElement>();
         return page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetProperty("de").GetString()!).ToList();
     }
+
+    private static async Task<long> TotalAsync(HttpClient member, string query) =>
+        (await member.GetFromJsonAsync<JsonElement>("/api/v1/me/offers" + query)).GetProperty("total").GetInt64();
 
     [Fact]
     public async Task German_stems_find_German_offers_and_English_words_find_English_ones()
@@ -99,7 +103,40 @@ public sealed class SearchTests(CatalogFixture fixture, ITestOutputHelper output
 
         Assert.Empty(await TitlesAsync(member, ""));
         Assert.Equal(["Einmal-Gutschein"], await TitlesAsync(await Fixture.MemberAsync(Guid.NewGuid()), ""));
+        // The total of a browse (no words) is the member-independent count minus the member's used-up offers among it;
+        // with words the matches are counted directly. Both leave out what this member may no longer redeem.
+        Assert.Equal(0, await TotalAsync(member, ""));
+        Assert.Equal(0, await TotalAsync(member, "?q=Gutschein"));
+        Assert.Equal(1, await TotalAsync(await Fixture.MemberAsync(Guid.NewGuid()), ""));
+        Assert.Equal(1, await TotalAsync(await Fixture.MemberAsync(Guid.NewGuid()), "?q=Gutschein"));
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/v1/me/offers/{once}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_browse_total_is_kept_for_its_lifetime_while_the_items_stay_current()
+    {
+        // Tests run with the kept total switched off (each test resets the database under the same host); on here.
+        var configuration = App.Services.GetRequiredService<IConfiguration>();
+        configuration["Catalog:Search:BrowseTotalSeconds"] = "600";
+        try
+        {
+            var partner = await CreatePartnerAsync("Kinopalast");
+            await CreateLiveOfferAsync(partner, OfferBody("Coupon", "Erster Gutschein", "First coupon"));
+            var member = await Fixture.MemberAsync(Guid.NewGuid());
+            Assert.Equal(1, await TotalAsync(member, "?pageSize=1"));
+
+            await CreateLiveOfferAsync(partner, OfferBody("Coupon", "Zweiter Gutschein", "Second coupon"));
+            Assert.Equal(2, (await TitlesAsync(member, "?pageSize=5")).Count); // the items at once
+            Assert.Equal(1, await TotalAsync(member, "?pageSize=1"));          // the kept total until its lifetime ends
+            Assert.Equal(2, await TotalAsync(member, "?q=Gutschein"));        // a search with words counts every time
+
+            App.Clock.Advance(TimeSpan.FromSeconds(601));
+            Assert.Equal(2, await TotalAsync(member, "?pageSize=1"));
+        }
+        finally
+        {
+            configuration["Catalog:Search:BrowseTotalSeconds"] = "0";
+        }
     }
 
     [Fact]

@@ -92,6 +92,8 @@ public sealed class BenefitProgramApp(
         builder.UseSetting("Platform:SignIn:PermitsPerMinute", "100000");
         builder.UseSetting("Catalog:Redemptions:PermitsPerMinute", "100000");
         builder.UseSetting("Catalog:PassVerification:PermitsPerMinute", "100000");
+        // Each test resets the database under the same host: a browse total kept from the previous test would be wrong.
+        builder.UseSetting("Catalog:Search:BrowseTotalSeconds", "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         if (Environment.GetEnvironmentVariable("BP_BENCH") == "1")

@@ -35,6 +35,7 @@ public static class CatalogModule
         services.AddSingleton<PassSigner>();
         services.AddScoped<RedeemOffer>();
         services.AddRedemptionRateLimits();
+        services.AddMemoryCache();
         services.AddScoped<OfferSearch>();
         services.AddScoped<IOfferDirectory, OfferDirectory>();
         services.AddScoped<IPartnerDirectory, PartnerDirectory>();

@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -51,16 +53,79 @@ internal sealed record SearchQuery(string? Q, string? Category, OfferKind? Kind,
 /// ranked with ts_rank, filtered to what the member may redeem right now: live and valid, active partner, their program,
 /// their plan, their region (or national), stock left and their own limit not used up.
 /// </summary>
-internal sealed class OfferSearch(CatalogDbContext db)
+/// <remarks>
+/// Query shapes (bench/README.md, "Search and redemption latency"):
+/// <list type="bullet">
+/// <item>The active partners and the offers whose limit the member has used up are each read once (an InitPlan:
+/// <c>= ANY (ARRAY(SELECT ...))</c>) instead of being joined: the join made PostgreSQL scan the full-text index once per
+/// active partner, and the usage check probed member_offer_usage once per matching offer.</item>
+/// <item>The German, English and "simple" forms of the words are OR-ed only when they differ ("Fahrrad" gives the same
+/// lexeme three times), so ts_rank does not score the same words three times.</item>
+/// <item>With words, every match has to be ranked anyway, so the matches are counted, ranked and cut to the page in one
+/// statement (narrow rows; only the page's offers are read in full).</item>
+/// <item>Without words the page is read along <c>ix_offers_live_newest</c> and stops after the page; the total is the
+/// count of the offers matching the member-independent filters (program, plan, postal code, category, kind, partner),
+/// kept for <c>Catalog:Search:BrowseTotalSeconds</c> (default 30) per those filters, minus the member's used-up offers among them (counted
+/// every time). So items are always current; the total of a browse may lag up to 30 s behind offers going live, ending
+/// or selling out.</item>
+/// </list>
+/// </remarks>
+internal sealed class OfferSearch(CatalogDbContext db, IMemoryCache cache, IConfiguration configuration)
 {
+    /// <summary>How long a browse total is kept (Catalog:Search:BrowseTotalSeconds, default 30; 0 counts every time).</summary>
+    private TimeSpan BrowseTotalLifetime => TimeSpan.FromSeconds(configuration.GetValue("Catalog:Search:BrowseTotalSeconds", 30));
+
+    private const string ActivePartners = "ARRAY(SELECT p.id FROM catalog.partners p WHERE p.status = 'Active')";
+
+    private const string UsedUp = """
+        ARRAY(SELECT u.offer_id FROM catalog.member_offer_usage u JOIN catalog.offers l ON l.id = u.offer_id
+              WHERE u.member_id = @member AND l.limit_count IS NOT NULL AND u.used >= l.limit_count
+                AND u.period_key = CASE l.limit_period WHEN 'Month' THEN @month WHEN 'Year' THEN @year ELSE 'all' END)
+        """;
+
+    /// <summary>The filters that do not depend on the member (only on their program, plan and postal code), on alias <paramref name="o"/>.</summary>
+    private static string Filters(string o) => $"""
+        {o}.program_id = @program
+          AND {o}.status = 'Live' AND {o}.valid_from <= @now AND ({o}.valid_until IS NULL OR {o}.valid_until > @now)
+          AND {o}.partner_id = ANY ({ActivePartners})
+          AND @plan = ANY ({o}.eligible_plans)
+          AND (cardinality({o}.eligible_regions) = 0
+               OR (@postal::text IS NOT NULL AND EXISTS (SELECT 1 FROM unnest({o}.eligible_regions) r WHERE starts_with(@postal::text, r))))
+          AND ({o}.stock IS NULL OR {o}.redeemed < {o}.stock)
+          AND (@category::text IS NULL OR {o}.category = @category::text)
+          AND (@kind::text IS NULL OR {o}.kind = @kind::text)
+          AND (@partner::uuid IS NULL OR {o}.partner_id = @partner::uuid)
+          AND (@offer::uuid IS NULL OR {o}.id = @offer::uuid)
+        """;
+
+    private const string CardColumns = """
+        o.id, o.kind, o.category, o.title_de, o.title_en, o.description_de, o.description_en, o.partner_id, o.partner_name,
+        o.image_urls
+        """;
+
+    private const string CashbackBp = "COALESCE((o.cashback_plan_rates ->> @plan)::int, o.cashback_rate_basis_points)";
+
     public async Task<OfferPage> RunAsync(Guid programId, Guid memberId, MemberEligibility member, SearchQuery query, DateTimeOffset now, CancellationToken ct)
     {
-        // Two steps: the matching offers as narrow rows (id and the sort keys) are counted, sorted and cut to the page, and
-        // only the page's offers are read in full. Counting and sorting the wide rows (descriptions, images) of every match
-        // spilled to disk for a search without words over 20,000 offers (285 ms for the SQL; bench/README.md, offer search).
-        // Without words there is no text condition and no ranking at all.
         var text = (query.Q ?? "").Trim();
-        var hasText = text.Length > 0;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return text.Length > 0
+                ? await SearchAsync(connection, text, programId, memberId, member, query, now, ct)
+                : await BrowseAsync(connection, programId, memberId, member, query, now, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>With words: the matches as narrow rows, counted, ranked and cut to the page; the page's offers read in full.</summary>
+    private static async Task<OfferPage> SearchAsync(NpgsqlConnection connection, string text, Guid programId, Guid memberId,
+        MemberEligibility member, SearchQuery query, DateTimeOffset now, CancellationToken ct)
+    {
         string Order(string row) => query.Sort switch
         {
             OfferSort.Newest => $"{row}live_since DESC NULLS LAST, {row}id DESC",
@@ -68,79 +133,134 @@ internal sealed class OfferSearch(CatalogDbContext db)
             _ => $"{row}rank DESC, {row}live_since DESC NULLS LAST, {row}id DESC",
         };
         var sql = $"""
-            WITH q AS (
-              SELECT {(hasText ? "websearch_to_tsquery('german', @q) || websearch_to_tsquery('english', @q) || websearch_to_tsquery('simple', @q)" : "NULL::tsquery")} AS query),
+            WITH v AS (
+              SELECT websearch_to_tsquery('german', @q) AS g, websearch_to_tsquery('english', @q) AS e, websearch_to_tsquery('simple', @q) AS s),
+            q AS (
+              SELECT CASE WHEN w.s = w.g OR w.s = w.e THEN w.ge ELSE w.ge || w.s END AS query
+              FROM (SELECT v.s, v.g, v.e, CASE WHEN v.e = v.g THEN v.g ELSE v.g || v.e END AS ge FROM v) w),
             hits AS (
-              SELECT o.id, o.live_since, COALESCE((o.cashback_plan_rates ->> @plan)::int, o.cashback_rate_basis_points) AS cashback_bp,
-                     {(hasText ? "ts_rank(o.search_vector, q.query)" : "0::real")} AS rank
-              FROM catalog.offers o
-              JOIN catalog.partners p ON p.id = o.partner_id AND p.status = 'Active'
-              CROSS JOIN q
-              WHERE o.program_id = @program
-                AND o.status = 'Live' AND o.valid_from <= @now AND (o.valid_until IS NULL OR o.valid_until > @now)
-                AND @plan = ANY (o.eligible_plans)
-                AND (cardinality(o.eligible_regions) = 0
-                     OR (@postal::text IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(o.eligible_regions) r WHERE starts_with(@postal::text, r))))
-                AND (o.stock IS NULL OR o.redeemed < o.stock)
-                AND (o.limit_count IS NULL OR NOT EXISTS (
-                     SELECT 1 FROM catalog.member_offer_usage u
-                     WHERE u.offer_id = o.id AND u.member_id = @member AND u.used >= o.limit_count
-                       AND u.period_key = CASE o.limit_period WHEN 'Month' THEN @month WHEN 'Year' THEN @year ELSE 'all' END))
-                {(hasText ? "AND o.search_vector @@ q.query" : "")}
-                AND (@category::text IS NULL OR o.category = @category::text)
-                AND (@kind::text IS NULL OR o.kind = @kind::text)
-                AND (@partner::uuid IS NULL OR o.partner_id = @partner::uuid)
-                AND (@offer::uuid IS NULL OR o.id = @offer::uuid)),
+              SELECT o.id, o.live_since, {CashbackBp} AS cashback_bp, ts_rank(o.search_vector, q.query) AS rank
+              FROM catalog.offers o CROSS JOIN q
+              WHERE {Filters("o")}
+                AND o.id <> ALL ({UsedUp})
+                AND o.search_vector @@ q.query),
             page AS (
               SELECT h.*, count(*) OVER () AS total FROM hits h
               ORDER BY {Order("")}
               LIMIT @limit OFFSET @offset)
-            SELECT o.id, o.kind, o.category, o.title_de, o.title_en, o.description_de, o.description_en, o.partner_id, o.partner_name,
-                   o.image_urls, page.cashback_bp, o.cashback_fixed_minor_units, o.discount_basis_points, o.discount_fixed_minor_units,
+            SELECT {CardColumns}, page.cashback_bp, o.cashback_fixed_minor_units, o.discount_basis_points, o.discount_fixed_minor_units,
                    o.currency, o.valid_until, cardinality(o.eligible_regions) > 0 AS regional, page.rank, page.total
             FROM page JOIN catalog.offers o ON o.id = page.id
             ORDER BY {Order("page.")}
             """;
-
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("q", text);
+        AddParameters(command.Parameters, programId, memberId, member, query, now, paging: true);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var items = new List<OfferCard>(query.PageSize);
+        long total = 0;
+        while (await reader.ReadAsync(ct))
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            if (hasText)
-            {
-                command.Parameters.AddWithValue("q", text);
-            }
-            command.Parameters.AddWithValue("plan", member.PlanCode);
-            command.Parameters.AddWithValue("program", programId);
-            command.Parameters.AddWithValue("member", memberId);
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("month", RedeemOffer.PeriodKey(LimitPeriod.Month, now));
-            command.Parameters.AddWithValue("year", RedeemOffer.PeriodKey(LimitPeriod.Year, now));
-            // The member's own postal code decides the region; the query's only stands in when none is on file.
-            command.Parameters.AddNullable("postal", NpgsqlDbType.Text, member.PostalCode ?? query.PostalCode);
-            command.Parameters.AddNullable("category", NpgsqlDbType.Text, query.Category);
-            command.Parameters.AddNullable("kind", NpgsqlDbType.Text, query.Kind?.ToString());
-            command.Parameters.AddNullable("partner", NpgsqlDbType.Uuid, query.PartnerId);
-            command.Parameters.AddNullable("offer", NpgsqlDbType.Uuid, query.OfferId);
-            command.Parameters.AddWithValue("limit", query.PageSize);
-            command.Parameters.AddWithValue("offset", (query.Page - 1) * query.PageSize);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var items = new List<OfferCard>();
-            long total = 0;
-            while (await reader.ReadAsync(ct))
-            {
-                items.Add(Read(reader));
-                total = reader.GetInt64(18);
-            }
-
-            return new OfferPage(items, query.Page, query.PageSize, total);
+            items.Add(Read(reader));
+            total = reader.GetInt64(18);
         }
-        finally
+
+        return new OfferPage(items, query.Page, query.PageSize, total);
+    }
+
+    /// <summary>
+    /// Without words: the page along ix_offers_live_newest (stops after the page), the member's used-up offers among the
+    /// matches counted, and (when not kept from the last 30 s) the member-independent count; one round trip.
+    /// </summary>
+    private async Task<OfferPage> BrowseAsync(NpgsqlConnection connection, Guid programId, Guid memberId,
+        MemberEligibility member, SearchQuery query, DateTimeOffset now, CancellationToken ct)
+    {
+        var order = query.Sort == OfferSort.Cashback
+            ? "cashback_bp DESC NULLS LAST, o.live_since DESC NULLS LAST, o.id DESC"
+            : "o.live_since DESC NULLS LAST, o.id DESC";
+        var key = new BrowseTotalKey(programId, member.PlanCode, member.PostalCode ?? query.PostalCode, query.Category, query.Kind, query.PartnerId);
+        // A single offer (the detail endpoint) is counted every time: its count is one index lookup.
+        var lifetime = BrowseTotalLifetime;
+        var cacheable = query.OfferId is null && lifetime > TimeSpan.Zero;
+        // The age is judged on the request's clock (TimeProvider), so a kept count is never used beyond its lifetime.
+        var kept = cacheable && cache.TryGetValue(key, out BrowseTotal? keptTotal) && keptTotal is not null
+                   && now >= keptTotal.CountedAt && now - keptTotal.CountedAt < lifetime
+            ? keptTotal.Count
+            : (long?)null;
+
+        await using var batch = new NpgsqlBatch(connection);
+        var page = new NpgsqlBatchCommand($"""
+            SELECT {CardColumns}, {CashbackBp} AS cashback_bp, o.cashback_fixed_minor_units, o.discount_basis_points, o.discount_fixed_minor_units,
+                   o.currency, o.valid_until, cardinality(o.eligible_regions) > 0 AS regional, 0::real AS rank
+            FROM catalog.offers o
+            WHERE {Filters("o")}
+              AND o.id <> ALL ({UsedUp})
+            ORDER BY {order}
+            LIMIT @limit OFFSET @offset
+            """);
+        AddParameters(page.Parameters, programId, memberId, member, query, now, paging: true);
+        batch.BatchCommands.Add(page);
+        var usedUp = new NpgsqlBatchCommand($"SELECT count(*) FROM catalog.offers o WHERE o.id = ANY ({UsedUp}) AND {Filters("o")}");
+        AddParameters(usedUp.Parameters, programId, memberId, member, query, now, paging: false);
+        batch.BatchCommands.Add(usedUp);
+        if (kept is null)
         {
-            await db.Database.CloseConnectionAsync();
+            var all = new NpgsqlBatchCommand($"SELECT count(*) FROM catalog.offers o WHERE {Filters("o")}");
+            AddParameters(all.Parameters, programId, memberId, member, query, now, paging: false);
+            batch.BatchCommands.Add(all);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var items = new List<OfferCard>(query.PageSize);
+        while (await reader.ReadAsync(ct))
+        {
+            items.Add(Read(reader));
+        }
+
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        var usedUpMatching = reader.GetInt64(0);
+        if (kept is null)
+        {
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            kept = reader.GetInt64(0);
+            if (cacheable)
+            {
+                cache.Set(key, new BrowseTotal(kept.Value, now), new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime, Size = 1 });
+            }
+        }
+
+        // The kept count may be up to 30 s old; never report fewer offers than this page shows.
+        var total = Math.Max(kept.Value - usedUpMatching, (query.Page - 1L) * query.PageSize + items.Count);
+        return new OfferPage(items, query.Page, query.PageSize, total);
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection p, Guid programId, Guid memberId, MemberEligibility member,
+        SearchQuery query, DateTimeOffset now, bool paging)
+    {
+        p.AddWithValue("plan", member.PlanCode);
+        p.AddWithValue("program", programId);
+        p.AddWithValue("member", memberId);
+        p.AddWithValue("now", now);
+        p.AddWithValue("month", RedeemOffer.PeriodKey(LimitPeriod.Month, now));
+        p.AddWithValue("year", RedeemOffer.PeriodKey(LimitPeriod.Year, now));
+        // The member's own postal code decides the region; the query's only stands in when none is on file.
+        p.AddNullable("postal", NpgsqlDbType.Text, member.PostalCode ?? query.PostalCode);
+        p.AddNullable("category", NpgsqlDbType.Text, query.Category);
+        p.AddNullable("kind", NpgsqlDbType.Text, query.Kind?.ToString());
+        p.AddNullable("partner", NpgsqlDbType.Uuid, query.PartnerId);
+        p.AddNullable("offer", NpgsqlDbType.Uuid, query.OfferId);
+        if (paging)
+        {
+            p.AddWithValue("limit", query.PageSize);
+            p.AddWithValue("offset", (query.Page - 1) * query.PageSize);
         }
     }
+
+    private sealed record BrowseTotal(long Count, DateTimeOffset CountedAt);
+
+    private sealed record BrowseTotalKey(Guid Program, string Plan, string? PostalCode, string? Category, OfferKind? Kind, Guid? Partner);
 
     private static OfferCard Read(DbDataReader r) => new(
         r.GetGuid(0), Enum.Parse<OfferKind>(r.GetString(1)), r.GetString(2),
