@@ -72,7 +72,11 @@ ensure_dotnet() {
 
 # ---------------------------------------------------------------------------------------------------------------
 # RabbitMQ: a private node (own HOME/cookie, node name, ports, data and log folders) that never touches Debian's
-# default node. Ports derive from the AMQP port: Erlang distribution = PORT+20000, epmd = PORT+10000.
+# default node. Ports derive from the AMQP port: Erlang distribution = PORT+20000, epmd = PORT+10000 (PORT-20000 and
+# PORT-10000 for AMQP ports above 45535, whose sums would pass 65535).
+
+rmq_dist_port() { if [ $(($1 + 20000)) -le 65535 ]; then echo $(($1 + 20000)); else echo $(($1 - 20000)); fi; }
+rmq_epmd_port() { if [ $(($1 + 20000)) -le 65535 ]; then echo $(($1 + 10000)); else echo $(($1 - 10000)); fi; }
 
 rmq_install() {
   command -v rabbitmq-server >/dev/null 2>&1 && [ -x /usr/sbin/rabbitmq-server ] && return 0
@@ -84,7 +88,7 @@ rmq_install() {
 rmq_env_run() {
   local root=$1 port=$2; shift 2
   local envs=(HOME="$root/home" RABBITMQ_NODENAME="bp$port@localhost" RABBITMQ_NODE_PORT="$port"
-    RABBITMQ_DIST_PORT=$((port + 20000)) ERL_EPMD_PORT=$((port + 10000)) RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    RABBITMQ_DIST_PORT="$(rmq_dist_port "$port")" ERL_EPMD_PORT="$(rmq_epmd_port "$port")" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
     ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
     RABBITMQ_MNESIA_BASE="$root/mnesia" RABBITMQ_LOG_BASE="$root/log" RABBITMQ_PID_FILE="$root/rabbitmq.pid"
     RABBITMQ_ENABLED_PLUGINS_FILE="$root/enabled_plugins" RABBITMQ_CONFIG_FILE="$root/rabbitmq"
@@ -133,6 +137,6 @@ rmq_stop() {
       if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "RABBITMQ_MNESIA_BASE=$root/mnesia"; then kill "$pid" 2>/dev/null || true; fi
     done
   fi
-  # epmd (the Erlang port mapper the node started on PORT+10000) lives on after the node: end it too.
-  ERL_EPMD_PORT=$((port + 10000)) ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true
+  # epmd (the Erlang port mapper the node started on its derived port) lives on after the node: end it too.
+  ERL_EPMD_PORT="$(rmq_epmd_port "$port")" ERL_EPMD_ADDRESS=127.0.0.1 epmd -kill >/dev/null 2>&1 || true
 }
