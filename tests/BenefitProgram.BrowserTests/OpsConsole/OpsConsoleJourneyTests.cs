@@ -101,6 +101,7 @@ public sealed class OpsConsoleJourneyTests(PortalFixture fixture) : PortalTest(f
         await Expect(newest).ToHaveAttributeAsync("data-structure", "5");
         await Expect(newest).ToHaveAttributeAsync("data-social", "2");
         await Expect(newest).ToContainTextAsync("Annual review");
+        await Expect(newest).ToContainTextAsync(DemoIds.OperatorEmail); // a name, not "user:{id}"
         var csv = CsvOf(await Page.GetByTestId("csv-barometer-questionnaires").GetAttributeAsync("href"));
         Assert.Contains(",5,2,4,5,5,2,2,3,Annual review", csv, StringComparison.Ordinal);
         await ShotAsync("barometer-saved");
