@@ -134,7 +134,7 @@ public sealed class OpsConsoleJourneyTests(PortalFixture fixture) : PortalTest(f
         await Expect(row).ToContainTextAsync("Anna Schmidt");
         await Expect(row).ToContainTextAsync("Membership cancelled on behalf");
         await Expect(row).ToContainTextAsync(DemoIds.OperatorEmail);
-        await Expect(row).ToContainTextAsync("Asked by phone");
+        await Expect(row).ToContainTextAsync("It is too expensive – Asked by phone");
         await Expect(row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Anna Schmidt") })).ToHaveAttributeAsync("href", new Regex("^/ops/members/[0-9a-f-]+$"));
         await ShotAsync("audit-log");
 
