@@ -54,6 +54,15 @@ public sealed class CrossProgramOperatorTests(AppFixture fixture, ITestOutputHel
             ["line"] = await IdAsync("SELECT coalesce((SELECT l.id::text FROM rewards.payout_lines l JOIN rewards.payout_batches b ON b.id = l.batch_id WHERE b.program_id = @p LIMIT 1), gen_random_uuid()::text)"),
             ["plan"] = await IdAsync("SELECT code FROM members.plans WHERE program_id = @p ORDER BY code LIMIT 1"),
         };
+        // A webhook endpoint of a partner of this program only (the operator console's read-only webhook pages).
+        ids["webhook"] = await IdAsync("""
+            INSERT INTO notifications.webhook_endpoints (id, partner_id, url, event_types, secret_protected, created_at, created_by)
+            SELECT gen_random_uuid(), pp.partner_id, 'https://erp.partner.example/hooks', ARRAY['redemption.created'], 'protected', now(), 'test'
+            FROM catalog.partner_programs pp WHERE pp.program_id = @p
+              AND pp.partner_id NOT IN (SELECT partner_id FROM catalog.partner_programs WHERE program_id = @other)
+            ORDER BY pp.partner_id LIMIT 1
+            RETURNING id::text
+            """);
 
         var other = await Fixture.OtherProgramOperatorAsync();
         var routes = AppEndpoints.Read(App.Services)
@@ -121,6 +130,7 @@ public sealed class CrossProgramOperatorTests(AppFixture fixture, ITestOutputHel
             "id" when before.EndsWith("/ops/redemptions/", StringComparison.Ordinal) => "redemption",
             "id" when before.EndsWith("/ops/rewards/claims/", StringComparison.Ordinal) => "claim",
             "id" when before.EndsWith("/ops/rewards/payout-batches/", StringComparison.Ordinal) => "batch",
+            "id" when before.EndsWith("/ops/webhooks/", StringComparison.Ordinal) => "webhook",
             _ => null,
         };
 

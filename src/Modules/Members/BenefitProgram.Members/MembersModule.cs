@@ -1,6 +1,7 @@
 using BenefitProgram.Common;
 using BenefitProgram.Common.Jobs;
 using BenefitProgram.Common.Persistence;
+using BenefitProgram.Members.AuditLog;
 using BenefitProgram.Members.Billing;
 using BenefitProgram.Members.Contracts;
 using BenefitProgram.Members.Demo;
@@ -58,6 +59,7 @@ public static class MembersModule
         api.MapSignUp();
         api.MapMyMembership();
         api.MapMemberAdmin();
+        api.MapAuditLog();
         api.MapImportMembers();
         api.MapStripeWebhook();
         return api;

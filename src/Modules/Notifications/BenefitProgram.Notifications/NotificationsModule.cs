@@ -62,6 +62,7 @@ public static class NotificationsModule
     {
         api.MapNotificationLog();
         api.MapWebhooks();
+        api.MapOpsWebhooks();
         api.MapUnsubscribe();
         return api;
     }

@@ -56,3 +56,13 @@ public interface IPartnerContacts
 {
     Task<IReadOnlyList<PartnerContact>> GetAsync(Guid partnerId, CancellationToken ct);
 }
+
+/// <summary>
+/// Names for the actors of audit trails ("user:{id}" → the operator's e-mail), so the console never shows a user id.
+/// Only users of the given program are named: an operator by e-mail, a member as "member"; anyone else stays unnamed.
+/// </summary>
+public interface IAuditActorNames
+{
+    /// <summary>The display name of each audit actor given (unknown ones are left out).</summary>
+    Task<IReadOnlyDictionary<string, string>> NamesAsync(Guid programId, IEnumerable<string> actors, CancellationToken ct);
+}

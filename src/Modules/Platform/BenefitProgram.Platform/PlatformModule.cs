@@ -92,6 +92,7 @@ public static class PlatformModule
 
         services.AddScoped<IProgramDirectory, ProgramDirectory>();
         services.AddScoped<IUserAccounts, UserAccounts>();
+        services.AddScoped<IAuditActorNames, AuditActorNames>();
         services.AddScoped<IPartnerContacts, PartnerContacts>();
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddScoped<IDemoSeeder, PlatformDemoSeeder>();
@@ -126,6 +127,7 @@ public static class PlatformModule
         api.MapPrograms();
         api.MapApiKeys();
         api.MapJobs();
+        api.MapAuditActorNames();
         return api;
     }
 

@@ -34,6 +34,7 @@ public static class ReportingModule
     public static IEndpointRouteBuilder MapReporting(this IEndpointRouteBuilder api)
     {
         api.MapReports();
+        api.MapBarometerAssessments();
         return api;
     }
 }
