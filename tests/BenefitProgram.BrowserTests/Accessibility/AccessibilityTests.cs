@@ -62,7 +62,8 @@ public sealed class AccessibilityTests(PortalFixture fixture) : PortalTest(fixtu
                 ["/partner", "/partner/offers", "/partner/offers/new", "/partner/offers/upload", "/partner/redemptions", "/partner/till", "/partner/api-keys",
                  "/partner/codes", "/partner/purchases", "/partner/statements", "/partner/revenue", "/partner/users", "/partner/profile"]),
             ("operator", "operator@pluskonto.example", "Demo-Operator-2026", 1280,
-                ["/ops", "/ops/offers", "/ops/claims", "/ops/members", "{member}", "/ops/partners", "/ops/plans", "/ops/payouts", "/ops/jobs"]),
+                ["/ops", "/ops/offers", "/ops/claims", "/ops/members", "{member}", "/ops/partners", "{partner}", "/ops/plans", "/ops/plans/plus",
+                 "/ops/payouts", "/ops/jobs", "/ops/audit", "/ops/baseline", "/ops/notifications", "/ops/webhooks"]),
         };
 
         var serious = new StringBuilder();
@@ -174,7 +175,7 @@ public sealed class AccessibilityTests(PortalFixture fixture) : PortalTest(fixtu
             }
             """);
 
-    /// <summary>"{offer}" is the first offer a member finds, "{member}" the first member an operator finds.</summary>
+    /// <summary>"{offer}" is the first offer a member finds, "{member}" and "{partner}" the first an operator finds.</summary>
     private static async Task<string> ResolveAsync(IPage page, string template)
     {
         switch (template)
@@ -187,6 +188,10 @@ public sealed class AccessibilityTests(PortalFixture fixture) : PortalTest(fixtu
                 await page.GotoAsync("/ops/members");
                 return await page.Locator("a[href^='/ops/members/']").First.GetAttributeAsync("href")
                     ?? throw new InvalidOperationException("no member link in the operator's member list");
+            case "{partner}":
+                await page.GotoAsync("/ops/partners");
+                return await page.Locator("a[href^='/ops/partners/']").First.GetAttributeAsync("href")
+                    ?? throw new InvalidOperationException("no partner link in the operator's partner list");
             default:
                 return template;
         }
