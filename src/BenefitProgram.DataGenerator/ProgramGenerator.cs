@@ -174,7 +174,7 @@ public sealed class ProgramGenerator(GeneratorOptions options, TextWriter log)
     /// (journals_batch_same_transaction), and each journal has entries that sum to zero per currency (journals_balanced,
     /// ledger_batches_balanced). Throws on the first kind of violation found.
     /// </summary>
-    private static async Task CheckLedgerAsync(NpgsqlConnection connection, long lastEntryBefore, CancellationToken ct)
+    internal static async Task CheckLedgerAsync(NpgsqlConnection connection, long lastEntryBefore, CancellationToken ct)
     {
         await ExecuteAsync(connection, "SET LOCAL work_mem = '512MB'", ct);
         await using var cmd = new NpgsqlCommand("""
