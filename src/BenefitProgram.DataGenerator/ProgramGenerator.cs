@@ -14,13 +14,15 @@ public sealed class GeneratorOptions
     public string ProgramSlug { get; set; } = "pluskonto";
     /// <summary>The history ends at 00:00 UTC of this day; the first night to run is the day before.</summary>
     public DateOnly? AsOf { get; set; }
-    /// <summary>Members per transaction (memory stays bounded; each chunk is one ledger batch).</summary>
+    /// <summary>Members generated and copied at a time (memory stays bounded; each chunk is one ledger batch).</summary>
     public int ChunkSize { get; set; } = 10_000;
 }
 
 public sealed record TableFigure(string Table, long Rows, TimeSpan CopyTime);
 
-public sealed record GeneratorReport(Guid ProgramId, int Members, TimeSpan Elapsed, IReadOnlyList<TableFigure> Tables)
+public sealed record PhaseFigure(string Phase, TimeSpan Time);
+
+public sealed record GeneratorReport(Guid ProgramId, int Members, TimeSpan Elapsed, IReadOnlyList<TableFigure> Tables, IReadOnlyList<PhaseFigure> Phases)
 {
     public string Summary()
     {
@@ -32,6 +34,14 @@ public sealed record GeneratorReport(Guid ProgramId, int Members, TimeSpan Elaps
         foreach (var t in Tables.Where(t => t.Rows > 0))
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"| {t.Table} | {t.Rows:N0} | {t.CopyTime.TotalSeconds:F1} s | {t.Rows / Math.Max(0.001, t.CopyTime.TotalSeconds):N0} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine("| phase | time |");
+        s.AppendLine("|---|---:|");
+        foreach (var p in Phases)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {p.Phase} | {p.Time.TotalSeconds:F1} s |");
         }
 
         return s.ToString();
@@ -97,33 +107,110 @@ public sealed class ProgramGenerator(GeneratorOptions options, TextWriter log)
         }
 
         log.WriteLine($"program {options.ProgramSlug} ({programId}): {cashbackOffers.Count + redeemableOffers.Count + (refundOffer is null ? 0 : 1)} offers; generating {options.Members:N0} members up to {asOf:yyyy-MM-dd} (first night to run: {night:yyyy-MM-dd})");
-        for (var start = 0; start < options.Members; start += options.ChunkSize)
+        var phases = new List<PhaseFigure>();
+        var filled = tables.MemberTables.Select(t => t.Name).ToList();
+        var window = new LoadWindow();
+        // The members, their history and the ledger in one transaction (docs/adr/0017, "Loading fast"): the filled tables'
+        // keys, constraints and indexes are rebuilt after the COPYs and their triggers' checks run once, set-based.
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            var end = Math.Min(options.Members, start + options.ChunkSize);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            // One ledger batch per chunk: the batch's deferred trigger checks at commit that every journal balances.
-            var batchId = ids.Make(IdKind.Batch, asOf, (uint)start, 0);
-            tables.LedgerBatches.Add(batchId, asOf);
-            for (var i = start; i < end; i++)
+            var lastEntryBefore = await ScalarAsync<long>(connection, "SELECT coalesce(max(id), 0) FROM rewards.journal_entries", ct);
+            await window.OpenAsync(connection, filled, ct);
+            phases.Add(new PhaseFigure($"drop {window.Constraints} constraints and {window.Indexes} indexes, triggers off", window.DropTime));
+            log.WriteLine($"  dropped {window.Constraints} constraints and {window.Indexes} indexes of {filled.Count} tables, {watch.Elapsed.TotalSeconds:F0} s");
+            var generation = TimeSpan.Zero;
+            for (var start = 0; start < options.Members; start += options.ChunkSize)
             {
-                GenerateMember(i, batchId);
+                var end = Math.Min(options.Members, start + options.ChunkSize);
+                var generating = Stopwatch.StartNew();
+                // One ledger batch per chunk (as a bulk writer tags its journals); the journals' checks run after the load.
+                var batchId = ids.Make(IdKind.Batch, asOf, (uint)start, 0);
+                tables.LedgerBatches.Add(batchId, asOf);
+                for (var i = start; i < end; i++)
+                {
+                    GenerateMember(i, batchId);
+                }
+
+                generation += generating.Elapsed;
+                await FlushAsync(connection, ct);
+                log.WriteLine($"  {end:N0} members, {watch.Elapsed.TotalSeconds:F0} s");
             }
 
-            await FlushAsync(connection, ct);
+            phases.Add(new PhaseFigure("generate rows in C#", generation));
+            phases.Add(new PhaseFigure("COPY", TimeSpan.FromTicks(tables.InOrder.Sum(t => t.Elapsed.Ticks))));
+            await window.CloseAsync(connection, filled, ct);
+            phases.Add(new PhaseFigure("rebuild constraints and indexes (checks every row), triggers on", window.RebuildTime));
+            log.WriteLine($"  rebuilt constraints and indexes, {watch.Elapsed.TotalSeconds:F0} s");
+
+            var checking = Stopwatch.StartNew();
+            await CheckLedgerAsync(connection, lastEntryBefore, ct);
+            phases.Add(new PhaseFigure("ledger checks (every journal balances, set-based)", checking.Elapsed));
+            log.WriteLine($"  every journal of the load has entries and balances, {watch.Elapsed.TotalSeconds:F0} s");
+
+            // Offer counters as the redemption path keeps them.
+            await ExecuteAsync(connection, """
+                UPDATE catalog.offers o SET redeemed = r.n
+                FROM (SELECT offer_id, count(*)::int AS n FROM catalog.redemptions WHERE program_id = @program GROUP BY offer_id) r
+                WHERE o.id = r.offer_id;
+                """, ct, ("program", programId));
+            var committing = Stopwatch.StartNew();
             await tx.CommitAsync(ct);
-            log.WriteLine($"  {end:N0} members, {watch.Elapsed.TotalSeconds:F0} s");
+            phases.Add(new PhaseFigure("commit", committing.Elapsed));
         }
 
-        // Offer counters as the redemption path keeps them, then fresh statistics for the planner.
-        await ExecuteAsync(connection, """
-            UPDATE catalog.offers o SET redeemed = r.n
-            FROM (SELECT offer_id, count(*)::int AS n FROM catalog.redemptions WHERE program_id = @program GROUP BY offer_id) r
-            WHERE o.id = r.offer_id;
-            """, ct, ("program", programId));
+        // Fresh statistics for the planner.
+        var analyzing = Stopwatch.StartNew();
         await ExecuteAsync(connection, "ANALYZE members.members, members.memberships, members.membership_transitions, members.fees, catalog.redemptions, catalog.coupon_codes, catalog.offers, rewards.purchases, rewards.journals, rewards.journal_entries, rewards.member_fees", ct);
+        phases.Add(new PhaseFigure("ANALYZE", analyzing.Elapsed));
 
         return new GeneratorReport(programId, options.Members, watch.Elapsed,
-            tables.InOrder.Select(t => new TableFigure(t.Name, t.RowsWritten, t.Elapsed)).ToList());
+            tables.InOrder.Select(t => new TableFigure(t.Name, t.RowsWritten, t.Elapsed)).ToList(), phases);
+    }
+
+    /// <summary>
+    /// The checks of the ledger triggers that were off during the load (docs/adr/0013), once and set-based over every
+    /// journal and entry written by this transaction: each entry belongs to a journal of this transaction and of its
+    /// program (journal_entries_same_transaction), each journal names a batch of this transaction
+    /// (journals_batch_same_transaction), and each journal has entries that sum to zero per currency (journals_balanced,
+    /// ledger_batches_balanced). Throws on the first kind of violation found.
+    /// </summary>
+    internal static async Task CheckLedgerAsync(NpgsqlConnection connection, long lastEntryBefore, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, "SET LOCAL work_mem = '512MB'", ct);
+        await using var cmd = new NpgsqlCommand("""
+            WITH j AS (
+              SELECT j.id, j.program_id, (j.ledger_batch_id IS NULL OR b.created_xid = pg_current_xact_id()) AS batch_ok
+              FROM rewards.journals j LEFT JOIN rewards.ledger_batches b ON b.id = j.ledger_batch_id
+              WHERE j.created_xid = pg_current_xact_id()),
+            s AS (
+              SELECT journal_id, program_id, currency, sum(amount) AS total
+              FROM rewards.journal_entries WHERE id > @last GROUP BY journal_id, program_id, currency)
+            SELECT count(*) FILTER (WHERE j.id IS NULL),
+                   count(*) FILTER (WHERE j.program_id <> s.program_id),
+                   count(*) FILTER (WHERE s.total <> 0),
+                   count(*) FILTER (WHERE s.journal_id IS NULL),
+                   count(*) FILTER (WHERE NOT j.batch_ok),
+                   (array_agg(coalesce(j.id, s.journal_id)) FILTER (WHERE j.id IS NULL OR j.program_id <> s.program_id OR s.total <> 0
+                      OR s.journal_id IS NULL OR NOT j.batch_ok))[1]
+            FROM j FULL JOIN s ON s.journal_id = j.id
+            """, connection);
+        cmd.Parameters.AddWithValue("last", lastEntryBefore);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        string[] problems =
+        [
+            "entries of a journal not written in this transaction",
+            "entries of another program than their journal's",
+            "journal/currency totals that are not zero",
+            "journals without entries",
+            "journals naming a ledger batch of another transaction",
+        ];
+        var found = problems.Select((p, i) => (Problem: p, Count: reader.GetInt64(i))).Where(x => x.Count > 0).ToList();
+        if (found.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"rewards ledger check after the load failed (e.g. journal {reader.GetValue(5)}): {string.Join("; ", found.Select(f => $"{f.Count} {f.Problem}"))}");
+        }
     }
 
     private async Task FlushAsync(NpgsqlConnection connection, CancellationToken ct)

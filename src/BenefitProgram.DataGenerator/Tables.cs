@@ -107,6 +107,13 @@ internal sealed class Tables
         ("fee_id", T.Uuid), ("program_id", T.Uuid), ("member_id", T.Uuid), ("amount_minor", T.Bigint), ("currency", T.Text),
         ("charged_at", T.TimestampTz));
 
+    /// <summary>The tables that get the members' rows (all but the small catalog written first): the load window's tables.</summary>
+    public IReadOnlyList<CopyTable> MemberTables =>
+    [
+        Members, Memberships, Transitions, Fees, Redemptions, CouponCodes, LedgerBatches, Purchases, PurchaseReturns, RefundClaims, Journals,
+        JournalEntries, MemberFees,
+    ];
+
     /// <summary>All tables in COPY order: referenced rows first (memberships → members, returns → purchases, entries → journals).</summary>
     public IReadOnlyList<CopyTable> InOrder =>
     [

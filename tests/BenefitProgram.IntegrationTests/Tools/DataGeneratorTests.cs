@@ -101,6 +101,53 @@ public sealed class DataGeneratorTests(GeneratedProgramFixture fixture) : IClass
         Assert.True(usersEnded < othersEnded, $"ended per mille: users {usersEnded}, others {othersEnded}");
     }
 
+    [Fact]
+    public async Task The_ledger_check_after_the_load_refuses_a_journal_that_does_not_balance()
+    {
+        // The check that replaces the ledger triggers during the load, on a journal of this transaction whose one entry does not balance.
+        await using var connection = new NpgsqlConnection(fixture.Second.ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var lastEntryBefore = Convert.ToInt64(await Scalar(connection, "SELECT coalesce(max(id), 0) FROM rewards.journal_entries"), System.Globalization.CultureInfo.InvariantCulture);
+        var journalId = Guid.CreateVersion7();
+        await Scalar(connection, $"""
+            INSERT INTO rewards.journals (id, program_id, kind, caused_by_type, caused_by_id, idempotency_key, memo, created_by, created_at)
+            SELECT '{journalId}', id, 'manual-adjustment', 'test', '{journalId}', 'test:{journalId}', 'unbalanced', 'test', now() FROM platform.programs WHERE slug = '{DemoIds.PlusKontoSlug}';
+            INSERT INTO rewards.journal_entries (journal_id, program_id, account, owner_id, currency, amount, created_at)
+            SELECT id, program_id, 'program:adjustment-cost', program_id, 'EUR', 100, now() FROM rewards.journals WHERE id = '{journalId}';
+            SELECT 1
+            """);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ProgramGenerator.CheckLedgerAsync(connection, lastEntryBefore, CancellationToken.None));
+        Assert.Contains("1 journal/currency totals that are not zero", error.Message, StringComparison.Ordinal);
+        Assert.Contains(journalId.ToString(), error.Message, StringComparison.Ordinal);
+        await tx.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task The_load_window_refuses_a_trigger_whose_check_the_generator_does_not_run()
+    {
+        await using var connection = new NpgsqlConnection(fixture.Second.ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await Scalar(connection, """
+            CREATE FUNCTION members.test_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+            CREATE TRIGGER fees_test_noop BEFORE INSERT ON members.fees FOR EACH ROW EXECUTE FUNCTION members.test_noop();
+            SELECT 1
+            """);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new LoadWindow().OpenAsync(connection, ["members.fees", "rewards.journals"], CancellationToken.None));
+        Assert.Contains("members.fees.fees_test_noop", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("rewards.journals", error.Message, StringComparison.Ordinal);
+        await tx.RollbackAsync();
+    }
+
+    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return await cmd.ExecuteScalarAsync();
+    }
+
     private static string EndedPerMille(bool used) => $"""
         SELECT 1000 * count(*) FILTER (WHERE m.status = 'Ended') / greatest(count(*), 1)
         FROM members.memberships m JOIN members.plans p ON p.id = m.plan_id
