@@ -201,6 +201,9 @@ namespace BenefitProgram.Members.Persistence.Migrations.Members
                         .IsUnique()
                         .HasDatabaseName("ix_fees_provider_provider_reference");
 
+                    b.HasIndex("MembershipId", "Status", "PeriodStart")
+                        .HasDatabaseName("ix_fees_membership_id_status_period_start");
+
                     b.ToTable("fees", "members", t =>
                         {
                             t.HasCheckConstraint("ck_fees_amount_not_negative", "amount_minor_units >= 0");
