@@ -181,7 +181,10 @@ public sealed partial class PortalText
         ["Editor"] = "Redakteur",
         ["Admin"] = "Administrator",
         ["Choose a role."] = "Wählen Sie eine Rolle.",
-        ["The list of users and deactivating a user are not available yet: the partner API has no endpoints for them. Ask the operator to deactivate an account."] =
-            "Die Benutzerliste und das Deaktivieren eines Benutzers gibt es noch nicht: Die Partner-API hat dafür keine Endpunkte. Bitten Sie den Betreiber, ein Konto zu deaktivieren.",
+        ["Users of your company"] = "Benutzer Ihres Unternehmens",
+        ["can sign in"] = "kann sich anmelden",
+        ["deactivated"] = "deaktiviert",
+        ["Deactivate"] = "Deaktivieren",
+        ["Action"] = "Aktion",
     };
 }

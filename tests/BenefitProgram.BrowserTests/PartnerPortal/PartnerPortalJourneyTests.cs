@@ -128,6 +128,17 @@ public sealed class PartnerPortalJourneyTests(PortalFixture fixture) : PortalTes
         await Page.GetByLabel("First password").FillAsync("Kasse-Passwort-2026");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
         await Expect(Page.GetByTestId("done")).ToContainTextAsync(colleague);
+        var row = Page.GetByTestId("user-row").Filter(new() { HasText = colleague });
+        await Expect(row).ToContainTextAsync("can sign in");
+
+        // Deactivated, the colleague cannot sign in; reactivated, they can.
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Deactivate {colleague}" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("deactivated");
+        await ShotAsync("user-deactivated");
+        var refused = await Context.APIRequest.PostAsync("/api/v1/auth/signin", new() { DataObject = new { email = colleague, password = "Kasse-Passwort-2026" } });
+        Assert.Equal(403, refused.Status);
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Reactivate {colleague}" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("can sign in");
         var signIn = await Context.APIRequest.PostAsync("/api/v1/auth/signin", new() { DataObject = new { email = colleague, password = "Kasse-Passwort-2026" } });
         Assert.True(signIn.Ok, $"the new user cannot sign in: {signIn.Status}");
     }

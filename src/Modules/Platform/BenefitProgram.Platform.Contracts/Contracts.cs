@@ -38,7 +38,18 @@ public interface IUserAccounts
 
     /// <summary>Removes the sign-in of an erased member (GDPR); financial records elsewhere keep the member id.</summary>
     Task DeleteMemberAsync(Guid memberId, CancellationToken ct);
+
+    /// <summary>The sign-ins of one partner company, oldest first.</summary>
+    Task<IReadOnlyList<PartnerUserAccount>> ListPartnerUsersAsync(Guid partnerId, CancellationToken ct);
+
+    /// <summary>
+    /// Deactivates (no sign-in, refresh tokens refused) or reactivates a user of <paramref name="partnerId"/>; false when
+    /// the user is not one of that partner's.
+    /// </summary>
+    Task<bool> SetPartnerUserActiveAsync(Guid partnerId, Guid userId, bool active, CancellationToken ct);
 }
+
+public sealed record PartnerUserAccount(Guid UserId, string Email, PartnerUserRole Role, bool Active, DateTimeOffset CreatedAt);
 
 public sealed record AccountResult(Guid? UserId, IReadOnlyDictionary<string, string[]> Errors)
 {

@@ -228,6 +228,33 @@ internal static class PartnerEndpoints
                 : Problems.Validation(result.Errors.ToDictionary(e => e.Key, e => e.Value));
         }).Validate<CreatePartnerUserRequest>().RequireAuthorization(Policies.PartnerAdmin).WithTags("Partner: profile")
             .WithSummary("A partner admin adds a user (admin or editor) of the own company.");
+
+        partnerApi.MapGet("/users", async (CurrentActor actor, IUserAccounts accounts, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.ListPartnerUsersAsync(actor.RequirePartner(), ct)))
+            .RequireAuthorization(Policies.PartnerAdmin).WithTags("Partner: profile")
+            .WithSummary("The users of the own company with their role and whether they can sign in.");
+
+        partnerApi.MapPost("/users/{userId:guid}/deactivate", (Guid userId, CurrentActor actor, IUserAccounts accounts, CancellationToken ct) =>
+            SetActiveAsync(userId, false, actor, accounts, ct))
+            .RequireAuthorization(Policies.PartnerAdmin).WithTags("Partner: profile")
+            .WithSummary("Stops a user of the own company from signing in (refresh tokens are refused at once).");
+
+        partnerApi.MapPost("/users/{userId:guid}/activate", (Guid userId, CurrentActor actor, IUserAccounts accounts, CancellationToken ct) =>
+            SetActiveAsync(userId, true, actor, accounts, ct))
+            .RequireAuthorization(Policies.PartnerAdmin).WithTags("Partner: profile")
+            .WithSummary("Lets a deactivated user of the own company sign in again.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetActiveAsync(Guid userId, bool active, CurrentActor actor, IUserAccounts accounts, CancellationToken ct)
+    {
+        if (!active && userId == actor.UserId)
+        {
+            return Problems.Conflict("cannot-deactivate-self", "You cannot deactivate your own account; ask another admin of your company.");
+        }
+
+        return await accounts.SetPartnerUserActiveAsync(actor.RequirePartner(), userId, active, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("The user");
     }
 
     private static Task<Partner?> FindForOperator(CatalogDbContext db, Guid id, Guid program, CancellationToken ct) =>

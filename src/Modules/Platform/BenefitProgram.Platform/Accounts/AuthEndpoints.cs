@@ -67,6 +67,12 @@ internal static class AuthEndpoints
     {
         signIn.AuthenticationScheme = scheme;
         var result = await signIn.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.IsLockedOut && await signIn.UserManager.FindByNameAsync(request.Email) is { } locked && UserAccounts.IsDeactivated(locked.LockoutEnd))
+        {
+            return Problems.Make(StatusCodes.Status403Forbidden, "account-deactivated", "Account deactivated",
+                "This account was deactivated by an admin of its company.");
+        }
+
         if (result.IsLockedOut)
         {
             return Problems.Make(StatusCodes.Status429TooManyRequests, "locked-out", "Locked out",

@@ -25,6 +25,39 @@ internal sealed class UserAccounts(UserManager<PlatformUser> users, TimeProvider
         }
     }
 
+    public async Task<IReadOnlyList<PartnerUserAccount>> ListPartnerUsersAsync(Guid partnerId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var rows = await users.Users.AsNoTracking().Where(u => u.PartnerId == partnerId && u.Role == Roles.PartnerUser)
+            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Email)
+            .Select(u => new { u.Id, u.Email, u.PartnerRole, u.LockoutEnd, u.CreatedAt }).ToListAsync(ct);
+        return rows.Select(u => new PartnerUserAccount(u.Id, u.Email ?? "",
+            Enum.TryParse<PartnerUserRole>(u.PartnerRole, out var role) ? role : PartnerUserRole.Editor,
+            !IsDeactivated(u.LockoutEnd), u.CreatedAt)).ToList();
+    }
+
+    public async Task<bool> SetPartnerUserActiveAsync(Guid partnerId, Guid userId, bool active, CancellationToken ct)
+    {
+        var user = await users.Users.SingleOrDefaultAsync(u => u.Id == userId && u.PartnerId == partnerId && u.Role == Roles.PartnerUser, ct);
+        if (user is null)
+        {
+            return false;
+        }
+
+        // Deactivated = locked out for good; a new security stamp makes refresh tokens (and cookies at their next check) invalid.
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, active ? null : DateTimeOffset.MaxValue);
+        if (!active)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
+        return true;
+    }
+
+    /// <summary>A lockout that ends beyond a century is a deactivation, not the five minutes after failed sign-ins.</summary>
+    internal static bool IsDeactivated(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end.Year > 9000;
+
     private async Task<AccountResult> CreateAsync(PlatformUser user, string email, string password)
     {
         user.Id = Guid.CreateVersion7(clock.GetUtcNow());
