@@ -66,7 +66,7 @@ dotnet build src/BenefitProgram.DataGenerator -c Release -v q -nologo >/dev/null
 start_host() {
   local db=$1
   export ConnectionStrings__BenefitProgram="Host=127.0.0.1;Port=$PORT;Database=$db;Username=postgres"
-  ASPNETCORE_URLS=$URL ASPNETCORE_ENVIRONMENT=Production Host__Role=all Database__MigrateOnStartup=true Database__SeedDemo=true \
+  ASPNETCORE_URLS=$URL ASPNETCORE_ENVIRONMENT=Production Host__Role=all Jobs__NightTriggerCron="0 0 31 2 *" Database__MigrateOnStartup=true Database__SeedDemo=true \
     dotnet src/BenefitProgram.Host/bin/Release/net10.0/BenefitProgram.Host.dll --contentRoot "$PWD/src/BenefitProgram.Host" \
     >>"$OUT/nightly-host-$db.log" 2>&1 &
   echo $! >"$HOST_PID_FILE"

@@ -56,7 +56,7 @@ start_host() {
   local db=$1 started ready
   export ConnectionStrings__BenefitProgram="Host=127.0.0.1;Port=$PORT;Database=$db;Username=postgres"
   started=$(now_ms)
-  ASPNETCORE_URLS=$URL ASPNETCORE_ENVIRONMENT=Production Host__Role=all Database__MigrateOnStartup=true \
+  ASPNETCORE_URLS=$URL ASPNETCORE_ENVIRONMENT=Production Host__Role=all Jobs__NightTriggerCron="0 0 31 2 *" Database__MigrateOnStartup=true \
     dotnet src/BenefitProgram.Host/bin/Release/net10.0/BenefitProgram.Host.dll --contentRoot "$PWD/src/BenefitProgram.Host" \
     >"$OUT/host-$db.log" 2>&1 &
   local host_pid=$!

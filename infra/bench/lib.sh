@@ -51,7 +51,7 @@ bench_start_host() {
   local started ready pid
   started=$(now_ms)
   env ConnectionStrings__BenefitProgram="Host=127.0.0.1;Port=$BENCH_PORT;Database=$db;Username=postgres;Maximum Pool Size=100" \
-    ASPNETCORE_URLS=$BENCH_URL ASPNETCORE_ENVIRONMENT=Production Host__Role=all Database__MigrateOnStartup=true \
+    ASPNETCORE_URLS=$BENCH_URL ASPNETCORE_ENVIRONMENT=Production Host__Role=all Jobs__NightTriggerCron="0 0 31 2 *" Database__MigrateOnStartup=true \
     Logging__LogLevel__Default=Warning Logging__LogLevel__BenefitProgram.Startup=Information "$@" \
     dotnet "${BENCH_HOST_DIR:-src/BenefitProgram.Host/bin/Release/net10.0}/BenefitProgram.Host.dll" --contentRoot "$PWD/src/BenefitProgram.Host" \
     >"$BENCH_OUT/host-$db.log" 2>&1 &
