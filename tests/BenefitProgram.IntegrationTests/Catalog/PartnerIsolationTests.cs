@@ -34,6 +34,7 @@ public sealed class PartnerIsolationTests(CatalogFixture fixture) : CatalogTest(
         var passB = (await Json(await member.PostAsync($"/api/v1/me/offers/{discountB}/redeem", null))).GetProperty("pass");
         await (await Fixture.OtherProgramOperatorAsync()).PostAsync($"/api/v1/ops/partners/{b.Id}/programs", null);
         var keyB = (await Json(await b.Admin.PostAsJsonAsync("/api/v1/partner/api-keys", new { name = "B's till" }))).GetProperty("id").GetGuid();
+        var userB = (await Json(await b.Admin.GetAsync("/api/v1/auth/me"))).GetProperty("userId").GetGuid();
 
         var keyA = (await Json(await a.Admin.PostAsJsonAsync("/api/v1/partner/api-keys", new { name = "A's system" }))).GetProperty("key").GetString()!;
         var systemA = Fixture.Anonymous();
@@ -56,6 +57,7 @@ public sealed class PartnerIsolationTests(CatalogFixture fixture) : CatalogTest(
                     // Purchases of another partner by order reference: Rewards' PurchaseTests create and probe them.
                     .Replace("{orderReference}", "B-ORDER-1", StringComparison.Ordinal)
                     .Replace("{month}", "2026-10", StringComparison.Ordinal)
+                    .Replace("{userId:guid}", userB.ToString(), StringComparison.Ordinal)
                     // Webhook endpoints and deliveries of another partner: Notifications' WebhookTests probe them with real ids.
                     .Replace("{deliveryId:guid}", Guid.Empty.ToString(), StringComparison.Ordinal).TrimEnd('/');
                 Assert.DoesNotContain("{", path, StringComparison.Ordinal);
