@@ -33,6 +33,8 @@ public static class MembersModule
         services.AddKeyedScoped<IBillingProvider, OfflineBillingProvider>(OfflineBillingProvider.ProviderName);
         services.AddKeyedScoped<IBillingProvider, StripeBillingProvider>(StripeBillingProvider.ProviderName);
         services.AddScoped<MembershipBilling>();
+        // First in line: the host's catch-all handler (registered earlier) would answer a Stripe failure with a 500.
+        services.Insert(0, ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, StripeExceptionHandler>());
         services.AddScoped<MembershipActions>();
         services.AddScoped<SignUpService>();
         services.AddScoped<MemberDataExport>();

@@ -91,17 +91,8 @@ internal static class MyMembershipEndpoints
             var returnBase = string.IsNullOrWhiteSpace(options.Value.Stripe.PortalUrl)
                 ? $"{request.Scheme}://{request.Host}"
                 : options.Value.Stripe.PortalUrl.TrimEnd('/');
-            Billing.CheckoutView? checkout;
-            try
-            {
-                checkout = await provider.CheckoutAsync(member, membership, withTrial: membership.Status == Contracts.MembershipStatus.PendingPaymentMethod, returnBase, ct);
-            }
-            catch (Stripe.StripeException ex)
-            {
-                return Problems.Make(StatusCodes.Status502BadGateway, "payment-provider-error", "Payment provider error",
-                    $"Stripe did not open a payment page ({ex.StripeError?.Code ?? ex.HttpStatusCode.ToString()}); nothing was changed, try again.");
-            }
-
+            // Stripe refusing the call is a 502 ProblemDetails (Billing.StripeExceptionHandler).
+            var checkout = await provider.CheckoutAsync(member, membership, withTrial: membership.Status == Contracts.MembershipStatus.PendingPaymentMethod, returnBase, ct);
             if (checkout is null)
             {
                 return Problems.Conflict("no-payment-page", "This program collects its fees without a payment page.");

@@ -128,17 +128,11 @@ internal sealed class SignUpService(MembersDbContext db, MembershipBilling billi
             var view = MembershipActions.View(member, membership, null, now, billing.Dunning);
             return TypedResults.Created("/api/v1/me/membership", new SignUpResponse(member.Id, member.MemberNumber, view));
         }
-        catch (Exception ex)
+        catch
         {
             if (r.Password is not null)
             {
                 await accounts.DeleteMemberAsync(memberId, CancellationToken.None);
-            }
-
-            if (ex is Stripe.StripeException stripe)
-            {
-                return Problems.Make(StatusCodes.Status502BadGateway, "payment-provider-error", "Payment provider error",
-                    $"Stripe did not accept the sign-up ({stripe.StripeError?.Code ?? stripe.HttpStatusCode.ToString()}); nothing was saved, try again.");
             }
 
             throw;
