@@ -153,15 +153,7 @@ internal static class BillingSql
             WHERE r.fee_id IS NULL
             ORDER BY r.id, r.n
             RETURNING 1),
-        fee_upd AS (
-            UPDATE members.fees f
-            SET attempts = f.attempts + 1,
-                status = CASE WHEN r.paid THEN '{FeeStatus.Paid}' ELSE '{FeeStatus.Failed}' END,
-                paid_at = CASE WHEN r.paid THEN @now ELSE f.paid_at END,
-                failure_reason = CASE WHEN r.paid THEN NULL ELSE @decline END
-            FROM fee_rows r
-            WHERE f.id = r.fee_id
-            RETURNING 1),
+        {FeeAttempt("fee_rows")},
         fee_events AS (
             SELECT r.id AS membership_id, 10 * r.n AS ord, @tFeeCharged::text AS type,
                    jsonb_build_object('programId', r.program_id, 'memberId', r.member_id, 'membershipId', r.id, 'feeId', r.charge_fee_id,
@@ -178,6 +170,19 @@ internal static class BillingSql
 
     private const string FeeColumns = """
         f.id AS fee_id, f.status AS fee_status, f.amount_minor_units AS fee_amount, f.currency AS fee_currency, f.plan_id AS fee_plan_id
+        """;
+
+    /// <summary>A new attempt on an existing open or failed fee (rows of <paramref name="rows"/>: fee_id, paid): paid or failed again.</summary>
+    private static string FeeAttempt(string rows) => $"""
+        fee_upd AS (
+            UPDATE members.fees f
+            SET attempts = f.attempts + 1,
+                status = CASE WHEN r.paid THEN '{FeeStatus.Paid}' ELSE '{FeeStatus.Failed}' END,
+                paid_at = CASE WHEN r.paid THEN @now ELSE f.paid_at END,
+                failure_reason = CASE WHEN r.paid THEN NULL ELSE @decline END
+            FROM {rows} r
+            WHERE f.id = r.fee_id
+            RETURNING 1)
         """;
 
     private static string PaidIf(string price) => $"({price} = 0 OR f.status IS NOT DISTINCT FROM '{FeeStatus.Paid}' OR NOT b.fails)";
@@ -327,15 +332,7 @@ internal static class BillingSql
                 WHERE f.member_id = b.member_id AND f.membership_id = b.id AND f.status = '{FeeStatus.Failed}'
                 ORDER BY f.period_start DESC
                 LIMIT 1) f),
-        fee_upd AS (
-            UPDATE members.fees f
-            SET attempts = f.attempts + 1,
-                status = CASE WHEN r.paid THEN '{FeeStatus.Paid}' ELSE '{FeeStatus.Failed}' END,
-                paid_at = CASE WHEN r.paid THEN @now ELSE f.paid_at END,
-                failure_reason = CASE WHEN r.paid THEN NULL ELSE @decline END
-            FROM retry r
-            WHERE f.id = r.fee_id
-            RETURNING 1),
+        {FeeAttempt("retry")},
         recovered AS MATERIALIZED (
             SELECT r.*, p.code AS plan_code,
                    CASE WHEN r.period_end > @now THEN r.period_start ELSE @now END AS new_start,
